@@ -1,0 +1,39 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests are selected by suffix: *.unit.spec.ts run anywhere in milliseconds, *.int.spec.ts need the real
+// services (`pnpm services up`), *.e2e.spec.ts drive the example services over HTTP.
+const conditions = ['@listen-to-yourself/source'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['{packages,examples}/*/src/**/*.unit.spec.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: ['{packages,examples}/*/src/**/*.int.spec.ts', 'test/**/*.int.spec.ts'],
+          // Real servers on 2 cores: one file at a time keeps timings and resource use predictable.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['examples/*/src/**/*.e2e.spec.ts', 'examples/*/test/**/*.e2e.spec.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
