@@ -1,30 +1,15 @@
 // Asks one service a real question through the same driver the tests use; exit 0 only on a real answer.
-// Usage: node scripts/services/probe.mjs kafka|postgres|cassandra|ferretdb|registry
+// Usage: node scripts/services/probe.mjs <name>   (each probe lives in probes/<name>.mjs)
 import { serviceConfig } from './service-config.mjs';
 
 const name = process.argv[2];
-const cfg = serviceConfig();
-
-const probes = {
-  async postgres() {
-    const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: cfg.postgresUrl, connectionTimeoutMillis: 3000 });
-    await client.connect();
-    try {
-      await client.query('SELECT 1');
-    } finally {
-      await client.end();
-    }
-  },
-};
-
-const probe = probes[name];
-if (!probe) {
-  console.error(`no probe for '${name}'`);
+if (!/^[a-z0-9-]+$/.test(name ?? '')) {
+  console.error('usage: probe.mjs <service>');
   process.exit(2);
 }
 try {
-  await probe();
+  const { default: probe } = await import(`./probes/${name}.mjs`);
+  await probe(serviceConfig());
   process.exit(0);
 } catch (err) {
   console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
