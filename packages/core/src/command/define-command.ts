@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors/errors';
+import type { EventDraft } from '../event/define-event';
+import type { EntityRef, StoredEntity } from '../store/state-store';
+
+/** What `validate()` and `toEvents()` may use: reads only, never writes. */
+export interface CommandContext {
+  /** Reads an entity's current state from the service's store (may be behind by the events not yet applied). */
+  read<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined>;
+  /** The idempotency key given to `send()`, if any. */
+  readonly idempotencyKey: string | undefined;
+  readonly correlationId: string;
+}
+
+/** The options of {@link defineCommand}. */
+export interface CommandOptions<S extends z.ZodType> {
+  /** The command's name, sent in the `lty-command` header and used in deterministic event ids. */
+  name: string;
+  /** The input schema. Parsed first: every problem is reported in one `CommandValidationError`. */
+  input: S;
+  /**
+   * Optional business checks with read-only access. Throw `CommandRejectedError` to refuse the command;
+   * nothing is produced.
+   */
+  validate?: (command: z.output<S>, ctx: CommandContext) => void | Promise<void>;
+  /** The command-to-event converter: one event or several, produced together. */
+  toEvents: (
+    command: z.output<S>,
+    ctx: CommandContext,
+  ) => EventDraft | readonly EventDraft[] | Promise<EventDraft | readonly EventDraft[]>;
+}
+
+/** A named command type; pass it to `service.send()`. */
+export interface CommandDefinition<I = unknown, C = unknown> {
+  readonly kind: 'command';
+  readonly name: string;
+  readonly input: z.ZodType<C, I>;
+  readonly hasValidate: boolean;
+  validate(command: C, ctx: CommandContext): void | Promise<void>;
+  toEvents(command: C, ctx: CommandContext): EventDraft | readonly EventDraft[] | Promise<EventDraft | readonly EventDraft[]>;
+}
+
+/** The input type `send()` accepts for a command definition. */
+export type CommandInput<D> = D extends CommandDefinition<infer I, unknown> ? I : never;
+
+/** Defines a command. See {@link CommandOptions}. */
+export function defineCommand<S extends z.ZodType>(
+  options: CommandOptions<S>,
+): CommandDefinition<z.input<S>, z.output<S>> {
+  const problems: string[] = [];
+  if (typeof options.name !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(options.name)) {
+    problems.push('name must be a non-empty name of letters, digits, ".", "_", ":" or "-"');
+  }
+  if (!(options.input instanceof z.ZodType)) problems.push('input must be a zod schema');
+  if (options.validate !== undefined && typeof options.validate !== 'function') {
+    problems.push('validate must be a function');
+  }
+  if (typeof options.toEvents !== 'function') problems.push('toEvents must be a function');
+  if (problems.length) throw new ConfigError(`command ${String(options.name)}`, problems);
+  return Object.freeze({
+    kind: 'command',
+    name: options.name,
+    input: options.input as unknown as z.ZodType<z.output<S>, z.input<S>>,
+    hasValidate: options.validate !== undefined,
+    validate: (command: z.output<S>, ctx: CommandContext) => options.validate?.(command, ctx),
+    toEvents: options.toEvents,
+  });
+}

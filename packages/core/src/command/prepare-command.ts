@@ -1,0 +1,48 @@
+import { CommandValidationError, ConfigError } from '../errors/errors';
+import { toIssues } from '../errors/zod-issues';
+import type { EventDefinition, EventDraft } from '../event/define-event';
+import { uuidV5, uuidV7 } from '../ids/uuid';
+import type { CommandContext, CommandDefinition } from './define-command';
+
+/** An event ready to encode: its id, key, payload and definition. */
+export interface PreparedEvent {
+  readonly id: string;
+  readonly index: number;
+  readonly key: string;
+  readonly payload: unknown;
+  readonly definition: EventDefinition;
+}
+
+/**
+ * Runs a command up to, but not including, the first write: parses the input, runs `validate()`, converts to
+ * events and gives each its id. Deterministic ids (UUID v5 of service, command, idempotency key and index) when
+ * an idempotency key is given, so a retried command yields the same ids; UUID v7 otherwise.
+ */
+export async function prepareCommand<I, C>(
+  service: string,
+  command: CommandDefinition<I, C>,
+  input: unknown,
+  ctx: CommandContext,
+): Promise<PreparedEvent[]> {
+  const parsed = await command.input.safeParseAsync(input);
+  if (!parsed.success) throw new CommandValidationError(command.name, toIssues(parsed.error));
+  await command.validate(parsed.data, ctx);
+  const out = await command.toEvents(parsed.data, ctx);
+  const drafts: readonly EventDraft[] = Array.isArray(out) ? (out as readonly EventDraft[]) : [out as EventDraft];
+  if (drafts.length === 0) {
+    throw new ConfigError(`command ${command.name}`, ['toEvents() returned no event']);
+  }
+  return drafts.map((draft, index) => {
+    const definition = (draft as { definition?: EventDefinition }).definition;
+    if (!definition || definition.kind !== 'event') {
+      throw new ConfigError(`command ${command.name}`, [
+        `toEvents() item ${index} is not an event draft: make it with EventDefinition.of()`,
+      ]);
+    }
+    const id =
+      ctx.idempotencyKey === undefined
+        ? uuidV7()
+        : uuidV5(`${service}\u0000${command.name}\u0000${ctx.idempotencyKey}\u0000${index}`);
+    return { id, index, key: definition.keyOf(draft.payload), payload: draft.payload, definition };
+  });
+}

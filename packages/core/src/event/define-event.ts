@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors/errors';
+
+/** An event about to be produced: its definition and its payload. Made by `EventDefinition.of()`. */
+export interface EventDraft<P = unknown> {
+  readonly definition: EventDefinition<P>;
+  readonly payload: P;
+}
+
+/** The options of {@link defineEvent}. */
+export interface EventOptions<S extends z.ZodType> {
+  /** The event's type name, unique in the service, e.g. `'shop.OrderCreated'`. Sent in the `lty-event-type` header. */
+  type: string;
+  /** The payload schema. Checked when an event is made and again when it is consumed. */
+  schema: S;
+  /** The aggregate key: events with the same key go to one partition and are applied in order. */
+  key: (payload: z.output<S>) => string;
+  /**
+   * Schema version, sent in the `lty-schema-version` header.
+   * @defaultValue 1
+   */
+  version?: number;
+}
+
+/** A named, schema-checked event type. `of()` makes a draft that a command returns from `toEvents()`. */
+export interface EventDefinition<P = unknown> {
+  readonly kind: 'event';
+  readonly type: string;
+  readonly version: number;
+  readonly schema: z.ZodType<P>;
+  keyOf(payload: P): string;
+  /** Checks the payload against the schema (throws on a programming error) and wraps it as a draft. */
+  of(payload: P): EventDraft<P>;
+}
+
+/** The payload type of an event definition. */
+export type PayloadOf<D> = D extends EventDefinition<infer P> ? P : never;
+
+/** Defines an event type. See {@link EventOptions}. */
+export function defineEvent<S extends z.ZodType>(options: EventOptions<S>): EventDefinition<z.output<S>> {
+  const problems: string[] = [];
+  if (typeof options.type !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(options.type)) {
+    problems.push('type must be a non-empty name of letters, digits, ".", "_", ":" or "-"');
+  }
+  if (!(options.schema instanceof z.ZodType)) problems.push('schema must be a zod schema');
+  if (typeof options.key !== 'function') problems.push('key must be a function of the payload');
+  const version = options.version ?? 1;
+  if (!Number.isInteger(version) || version < 1) problems.push('version must be a positive integer');
+  if (problems.length) throw new ConfigError(`event ${String(options.type)}`, problems);
+
+  type P = z.output<S>;
+  const definition: EventDefinition<P> = {
+    kind: 'event',
+    type: options.type,
+    version,
+    schema: options.schema as unknown as z.ZodType<P>,
+    keyOf(payload: P): string {
+      const key = options.key(payload);
+      if (typeof key !== 'string' || key.length === 0) {
+        throw new ConfigError(`event ${options.type}`, ['key() must return a non-empty string']);
+      }
+      return key;
+    },
+    of(payload: P): EventDraft<P> {
+      return { definition, payload: options.schema.parse(payload) as P };
+    },
+  };
+  return Object.freeze(definition);
+}

@@ -1,0 +1,83 @@
+// The public API of @listen-to-yourself/core, listed by hand: what is not here is internal.
+
+export { defineEvent } from './event/define-event';
+export type { EventDefinition, EventDraft, EventOptions, PayloadOf } from './event/define-event';
+export type { ConsumedEvent, EventMeta } from './event/envelope';
+export { HEADERS } from './event/headers';
+
+export { defineCommand } from './command/define-command';
+export type { CommandContext, CommandDefinition, CommandInput, CommandOptions } from './command/define-command';
+
+export { onOwnEvent, onEvent, retryDefaults } from './subscriber/handlers';
+export type {
+  AnyHandler,
+  ApplyContext,
+  EventContext,
+  EventHandler,
+  OwnEventHandler,
+  RetryOptions,
+  RetryPolicy,
+} from './subscriber/handlers';
+export type { SubscriberCounters } from './subscriber/counters';
+
+export { createService } from './service/create-service';
+export type { Receipt, SendOptions, Service } from './service/create-service';
+export { serviceDefaults } from './service/service-options';
+export type { ServiceOptions } from './service/service-options';
+export { consoleLogger, silentLogger } from './service/logger';
+export type { Logger } from './service/logger';
+export { decodeToken, encodeToken } from './service/token';
+export type { TokenEntry } from './service/token';
+
+export type { Codec, DecodeInput, EncodeInput } from './codec/codec';
+export { jsonCodec } from './codec/json-codec';
+
+export type {
+  Batch,
+  BatchControl,
+  ConsumeOptions,
+  Consumption,
+  IncomingRecord,
+  OffsetCommit,
+  OutgoingRecord,
+  ProduceOptions,
+  TopicSpec,
+  Transport,
+} from './transport/transport';
+export { kafkaTransport } from './transport/kafka-transport';
+export { kafkaTransportDefaults } from './transport/kafka-transport-options';
+export type { KafkaTransportOptions } from './transport/kafka-transport-options';
+export { partitionForKey } from './transport/partitioner';
+
+export type { ApplyChange, ApplyResult, EntityRef, StateStore, StoredEntity } from './store/state-store';
+export { inMemoryStateStore, inMemoryStateStoreDefaults } from './store/in-memory-state-store';
+export type { InMemoryStateStore, InMemoryStateStoreOptions } from './store/in-memory-state-store';
+export { compareOffsets, nextOffset, reached } from './store/position';
+export type { RecordPosition } from './store/position';
+
+export { exponential, exponentialBackoffDefaults, fixed } from './retry/backoff';
+export type { Backoff, BackoffSetting, ExponentialBackoffOptions } from './retry/backoff';
+export { classifyFailure } from './retry/classify';
+export type { FailureKind } from './retry/classify';
+
+export { DLQ_HEADERS } from './dlq/dead-letter';
+export type { DeadLetterReason } from './dlq/dead-letter';
+
+export {
+  LtyError,
+  isLtyError,
+  CommandValidationError,
+  CommandRejectedError,
+  ConfigError,
+  NonRetryableError,
+  TransientError,
+  RetriesExhaustedError,
+  DecodeError,
+  EventSchemaError,
+  TransportError,
+  TimeoutError,
+  ServiceStateError,
+} from './errors/index';
+export type { LtyErrorCode, ValidationIssue } from './errors/index';
+
+export { uuidV5, uuidV7 } from './ids/uuid';

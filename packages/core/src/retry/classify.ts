@@ -1,0 +1,53 @@
+import { isLtyError } from '../errors/lty-error';
+
+/** How a failure is handled: retried forever, retried up to maxAttempts, or dead-lettered at once. */
+export type FailureKind = 'transient' | 'handler' | 'permanent';
+
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  // PostgreSQL SQLSTATEs that heal: serialization failure, deadlock, admin/crash shutdown, cannot connect now,
+  // connection exceptions (class 08), too many connections.
+  '40001',
+  '40P01',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+]);
+
+/**
+ * Classifies an error thrown while handling an event. Framework errors decide by code; `retriable: true` (ours,
+ * kafkajs', or any adapter's) and well-known network and database codes are transient; everything else thrown
+ * by a handler is a handler error.
+ */
+export function classifyFailure(err: unknown): FailureKind {
+  if (isLtyError(err)) {
+    if (err.code === 'LTY_NON_RETRYABLE' || err.code === 'LTY_DECODE' || err.code === 'LTY_SCHEMA') {
+      return 'permanent';
+    }
+    if (err.code === 'LTY_UNKNOWN_EVENT') return 'permanent';
+    return err.retriable ? 'transient' : 'handler';
+  }
+  const e = err as { retriable?: unknown; code?: unknown; cause?: unknown } | null;
+  if (e && typeof e === 'object') {
+    if (e.retriable === true) return 'transient';
+    if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return 'transient';
+    if (e.cause && e.cause !== err) {
+      const inner = classifyFailure(e.cause);
+      if (inner === 'transient') return inner;
+    }
+  }
+  return 'handler';
+}

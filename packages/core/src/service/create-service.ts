@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import { jsonCodec } from '../codec/json-codec';
+import type { CommandContext, CommandDefinition, CommandInput } from '../command/define-command';
+import { prepareCommand, type PreparedEvent } from '../command/prepare-command';
+import { ConfigError, ServiceStateError } from '../errors/errors';
+import type { EventDefinition, EventDraft } from '../event/define-event';
+import type { ConsumedEvent } from '../event/envelope';
+import { uuidV5 } from '../ids/uuid';
+import { reached, type RecordPosition } from '../store/position';
+import type { EntityRef, StoredEntity } from '../store/state-store';
+import { newCounters, type SubscriberCounters } from '../subscriber/counters';
+import type { AnyHandler } from '../subscriber/handlers';
+import { createBatchHandler } from '../subscriber/partition-worker';
+import { kafkaTransport } from '../transport/kafka-transport';
+import type { Consumption, OffsetCommit, OutgoingRecord } from '../transport/transport';
+import { encodeEvents } from './encode-events';
+import { silentLogger } from './logger';
+import { parseOptions } from './parse-options';
+import { serviceDefaults, serviceOptionsSchema, type ServiceOptions } from './service-options';
+import { decodeToken, encodeToken, pollUntil } from './token';
+
+/** What `send()` resolves with once the broker acknowledged every event of the command. */
+export interface Receipt {
+  readonly eventIds: readonly string[];
+  readonly positions: readonly RecordPosition[];
+  /** Pass to `waitForApplied()` (or across HTTP) to read this command's own writes. */
+  readonly token: string;
+}
+
+export interface SendOptions {
+  /** Same key, same event ids: a retried command changes the store once. */
+  idempotencyKey?: string;
+  correlationId?: string;
+}
+
+/** A running Listen-to-Yourself service. */
+export interface Service {
+  readonly name: string;
+  readonly topic: string;
+  /** Connects, creates missing topics, prepares the codec and joins the consumer groups. Idempotent. */
+  start(): Promise<void>;
+  /**
+   * Validates, converts and produces a command's events; resolves after acks=all. Rejects with
+   * CommandValidationError or CommandRejectedError (nothing produced) or a retriable TransportError
+   * (retry with the same idempotency key).
+   */
+  send<D extends CommandDefinition>(command: D, input: CommandInput<D>, options?: SendOptions): Promise<Receipt>;
+  /** Resolves once the store applied every event of the token; rejects with TimeoutError past the bound. */
+  waitForApplied(token: string, options?: { timeoutMs?: number }): Promise<void>;
+  /** Reads an entity from the service's store. */
+  read<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined>;
+  /** Counters of the subscribers in this process. */
+  stats(): Readonly<SubscriberCounters> & { readonly inFlightSends: number };
+  /** Refuses new commands, waits for in-flight sends, finishes in-flight applies, commits and disconnects. */
+  stop(): Promise<void>;
+}
+
+/** Wires commands, handlers, transport, store and codec into a service. See `ServiceOptions`. */
+export function createService(options: ServiceOptions): Service {
+  const opts = parseOptions('createService options', serviceOptionsSchema, serviceDefaults, options);
+  const name = opts.name;
+  const logger = options.logger ?? silentLogger;
+  const codec = options.codec ?? jsonCodec();
+  const store = options.store;
+  const transport = options.transport ?? kafkaTransport({ clientId: name, ...options.kafka! });
+  const topic = options.topic?.name ?? `${name}.events`;
+  const groupId = options.groupId ?? `${name}.self`;
+  const dlqTopic = options.dlqTopic ?? ((t: string) => `${t}.dlq`);
+  const handlers = options.handlers ?? [];
+  const commands = options.commands ?? [];
+  const counters = newCounters();
+
+  const ownRoutes = new Map<string, AnyHandler>();
+  const groups = new Map<string, { topic: string; routes: Map<string, AnyHandler> }>();
+  for (const h of handlers) {
+    if (h.kind === 'own') {
+      if (ownRoutes.has(h.definition.type)) {
+        throw new ConfigError('createService handlers', [`two onOwnEvent handlers for ${h.definition.type}`]);
+      }
+      ownRoutes.set(h.definition.type, h);
+    } else {
+      const g = groups.get(h.group) ?? { topic: h.topic ?? topic, routes: new Map<string, AnyHandler>() };
+      if (g.routes.has(h.definition.type)) {
+        throw new ConfigError('createService handlers', [`two onEvent handlers for ${h.definition.type} in ${h.group}`]);
+      }
+      g.routes.set(h.definition.type, h);
+      groups.set(h.group, g);
+    }
+  }
+  const entityType = (h: AnyHandler) => (h.kind === 'own' ? (h.entity ?? name) : name);
+  const entityOfType = new Map([...ownRoutes].map(([t, h]) => [t, entityType(h)]));
+
+  let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  let starting: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+  let partitionCount = 0;
+  const consumptions: Consumption[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  const signalHandler = () => void stop();
+
+  const context = (idempotencyKey: string | undefined, correlationId: string): CommandContext => ({
+    read: <S>(entity: EntityRef) => readEntity<S>(entity),
+    idempotencyKey,
+    correlationId,
+  });
+
+  async function readEntity<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined> {
+    if (!store) throw new ConfigError('read', ['this service has no store']);
+    return store.get<S>(entity);
+  }
+
+  async function produce(records: OutgoingRecord[], offsets?: OffsetCommit[]): Promise<RecordPosition[]> {
+    const partitions = new Set(records.map((r) => `${r.topic}\u0000${r.partition}`));
+    // One partition needs only the idempotent producer; more need a transaction so all or none become visible.
+    if (offsets?.length) return transport.produce(records, { offsets });
+    return transport.produce(records, { atomic: partitions.size > 1 });
+  }
+
+  async function emit(drafts: readonly EventDraft[], cause: ConsumedEvent, offset: OffsetCommit) {
+    const events: PreparedEvent[] = drafts.map((d, index) => ({
+      // Derived from the cause, so a handler that runs again after a crash emits the same ids.
+      id: uuidV5(`${name}\u0000emit\u0000${cause.meta.eventId}\u0000${offset.groupId}\u0000${index}`),
+      index,
+      key: (d.definition as EventDefinition).keyOf(d.payload),
+      payload: d.payload,
+      definition: d.definition as EventDefinition,
+    }));
+    const target = offset.topic;
+    const count = await transport.partitionCount(target);
+    const records = await encodeEvents(codec, target, count, events, {
+      service: name,
+      correlationId: cause.meta.correlationId ?? cause.meta.eventId,
+      causationId: cause.meta.eventId,
+    });
+    await produce(records, [offset]);
+  }
+
+  const appliedWaiters = new Set<() => void>();
+  const onApplied = () => {
+    for (const wake of appliedWaiters) wake();
+  };
+
+  async function start(): Promise<void> {
+    if (state === 'running') return;
+    if (state === 'stopping' || state === 'stopped') {
+      throw new ServiceStateError('LTY_STOPPED', `service ${name} was stopped; create a new one`);
+    }
+    starting ??= (async () => {
+      state = 'starting';
+      await transport.connect();
+      if (store) await store.init();
+      if (opts.ensureTopics) {
+        const rf = options.topic?.replicationFactor ?? serviceDefaults.replicationFactor;
+        const minIsr = options.topic?.minInsyncReplicas;
+        const config = minIsr ? { 'min.insync.replicas': String(minIsr) } : undefined;
+        const partitions = options.topic?.partitions ?? serviceDefaults.partitions;
+        const topics = [...new Set([topic, ...[...groups.values()].map((g) => g.topic)])];
+        await transport.ensureTopics(
+          topics.flatMap((t) => [
+            { topic: t, partitions, replicationFactor: rf, ...(config ? { config } : {}) },
+            { topic: dlqTopic(t), partitions, replicationFactor: rf, ...(config ? { config } : {}) },
+          ]),
+        );
+      }
+      partitionCount = await transport.partitionCount(topic);
+      if (partitionCount === 0) throw new ConfigError(`topic ${topic}`, ['does not exist; create it or enable ensureTopics']);
+      const definitions = new Map<string, EventDefinition>();
+      for (const h of handlers) definitions.set(h.definition.type, h.definition as EventDefinition);
+      await codec.prepare({ topic, events: [...definitions.values()] });
+      if (opts.subscribe) {
+        const common = {
+          codec,
+          transport,
+          store,
+          entityType,
+          dlqTopic,
+          transientMaxDelayMs: opts.transientMaxDelayMs,
+          commitEveryRecords: opts.commitEveryRecords,
+          counters,
+          logger,
+          emit,
+          onApplied,
+        };
+        if (ownRoutes.size > 0) {
+          const eachBatch = createBatchHandler({ ...common, groupId, routes: ownRoutes });
+          consumptions.push(await transport.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch }));
+        }
+        for (const [g, { topic: t, routes }] of groups) {
+          const eachBatch = createBatchHandler({ ...common, groupId: g, routes });
+          consumptions.push(await transport.consume({ groupId: g, topics: [t], fromBeginning: true, eachBatch }));
+        }
+      }
+      if (opts.stopOnSignals) {
+        process.once('SIGTERM', signalHandler);
+        process.once('SIGINT', signalHandler);
+      }
+      state = 'running';
+      logger.info('service started', { service: name, topic, partitions: partitionCount });
+    })().catch(async (err: unknown) => {
+      starting = undefined;
+      state = 'new';
+      await Promise.allSettled(consumptions.splice(0).map((c) => c.stop()));
+      await transport.disconnect().catch(() => undefined);
+      throw err;
+    });
+    return starting;
+  }
+
+  async function send<D extends CommandDefinition>(
+    command: D,
+    input: CommandInput<D>,
+    sendOptions: SendOptions = {},
+  ): Promise<Receipt> {
+    if (state !== 'running') {
+      throw new ServiceStateError(
+        state === 'new' || state === 'starting' ? 'LTY_NOT_STARTED' : 'LTY_STOPPED',
+        `service ${name} is ${state === 'new' ? 'not started' : state}: cannot send ${command.name}`,
+      );
+    }
+    if (!commands.includes(command)) {
+      throw new ConfigError('send', [`command ${command.name} is not registered with service ${name}`]);
+    }
+    const correlationId = sendOptions.correlationId ?? randomUUID();
+    const task = (async () => {
+      const ctx = context(sendOptions.idempotencyKey, correlationId);
+      const events = await prepareCommand(name, command, input, ctx);
+      const records = await encodeEvents(codec, topic, partitionCount, events, {
+        service: name,
+        command: command.name,
+        idempotencyKey: sendOptions.idempotencyKey,
+        correlationId,
+      });
+      const positions = await produce(records);
+      const token = encodeToken(
+        events.map((e, i) => ({ position: positions[i]!, key: e.key, type: e.definition.type })),
+      );
+      return { eventIds: events.map((e) => e.id), positions, token };
+    })();
+    inFlight.add(task);
+    try {
+      return await task;
+    } finally {
+      inFlight.delete(task);
+    }
+  }
+
+  async function isApplied(entry: ReturnType<typeof decodeToken>[number]): Promise<boolean> {
+    const entity = entityOfType.get(entry.type);
+    if (store && entity !== undefined) {
+      const found = await store.get({ type: entity, id: entry.key });
+      if (reached(found?.position, entry.position)) return true;
+    }
+    // Events without an own handler count as applied once the self group committed past them.
+    const committed = await transport.committedOffsets(groupId, entry.position.topic);
+    const next = committed.get(entry.position.partition);
+    return next !== undefined && BigInt(next) > BigInt(entry.position.offset);
+  }
+
+  async function waitForApplied(token: string, waitOptions: { timeoutMs?: number } = {}) {
+    const entries = decodeToken(token);
+    const timeoutMs = waitOptions.timeoutMs ?? opts.waitTimeoutMs;
+    const pending = new Set(entries);
+    await pollUntil(
+      async () => {
+        for (const e of [...pending]) if (await isApplied(e)) pending.delete(e);
+        return pending.size === 0;
+      },
+      timeoutMs,
+      'consistency token',
+    );
+  }
+
+  async function stop(): Promise<void> {
+    if (state === 'new') {
+      state = 'stopped';
+      return;
+    }
+    stopping ??= (async () => {
+      if (starting) await starting.catch(() => undefined);
+      state = 'stopping';
+      process.removeListener('SIGTERM', signalHandler);
+      process.removeListener('SIGINT', signalHandler);
+      await Promise.allSettled([...inFlight]);
+      await Promise.allSettled(consumptions.splice(0).map((c) => c.stop()));
+      await transport.disconnect();
+      state = 'stopped';
+      logger.info('service stopped', { service: name });
+    })();
+    return stopping;
+  }
+
+  return {
+    name,
+    topic,
+    start,
+    send,
+    waitForApplied,
+    read: readEntity,
+    stats: () => ({ ...counters, inFlightSends: inFlight.size }),
+    stop,
+  };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { Codec } from '../codec/codec';
+import type { CommandDefinition } from '../command/define-command';
+import type { StateStore } from '../store/state-store';
+import type { AnyHandler } from '../subscriber/handlers';
+import type { KafkaTransportOptions } from '../transport/kafka-transport-options';
+import type { Transport } from '../transport/transport';
+import type { Logger } from './logger';
+
+export const serviceDefaults = Object.freeze({
+  /** Partitions of the service's topic when `start()` creates it. @defaultValue 8 */
+  partitions: 8,
+  /** Replication factor of the topics `start()` creates. @defaultValue 1 (use 3 in production) */
+  replicationFactor: 1,
+  /** Longest wait between retries of a transient fault (database or broker down). @defaultValue 5000 */
+  transientMaxDelayMs: 5000,
+  /** Records applied between offset commits inside one batch. @defaultValue 100 */
+  commitEveryRecords: 100,
+  /** Default bound of `waitForApplied`. @defaultValue 5000 */
+  waitTimeoutMs: 5000,
+  /** Whether `start()` runs the self-subscriber in this process. @defaultValue true */
+  subscribe: true,
+  /** Whether `start()` creates missing topics. @defaultValue true */
+  ensureTopics: true,
+  /** Stop gracefully on SIGTERM and SIGINT. @defaultValue false */
+  stopOnSignals: false,
+});
+
+/** The options of `createService`. */
+export interface ServiceOptions {
+  /** The service's name: default topic `<name>.events`, group `<name>.self`, and part of event ids. */
+  name: string;
+  /** Kafka brokers and client options (the kafkajs transport), or a transport of your own. One of the two. */
+  kafka?: KafkaTransportOptions;
+  transport?: Transport;
+  /** Where own events are applied. Required when there are `onOwnEvent` handlers. */
+  store?: StateStore;
+  /** @defaultValue jsonCodec() */
+  codec?: Codec;
+  commands?: readonly CommandDefinition[];
+  handlers?: readonly AnyHandler[];
+  topic?: {
+    /** @defaultValue `<name>.events` */
+    name?: string;
+    partitions?: number;
+    replicationFactor?: number;
+    /** Sets the topic's `min.insync.replicas` when `start()` creates it. */
+    minInsyncReplicas?: number;
+  };
+  /** The self-subscriber's consumer group. @defaultValue `<name>.self` */
+  groupId?: string;
+  /** Dead-letter topic of a topic. @defaultValue `<topic>.dlq` */
+  dlqTopic?: (topic: string) => string;
+  transientMaxDelayMs?: number;
+  commitEveryRecords?: number;
+  waitTimeoutMs?: number;
+  subscribe?: boolean;
+  ensureTopics?: boolean;
+  stopOnSignals?: boolean;
+  /** @defaultValue silentLogger */
+  logger?: Logger;
+}
+
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
+const obj = (what: string) =>
+  z.custom<object>((v) => typeof v === 'object' && v !== null, `must be ${what}`);
+
+export const serviceOptionsSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'name: letters, digits, ".", "_" or "-"'),
+    kafka: obj('kafka transport options').optional(),
+    transport: obj('a Transport').optional(),
+    store: obj('a StateStore').optional(),
+    codec: obj('a Codec').optional(),
+    commands: z.array(obj('a command definition')).optional(),
+    handlers: z.array(obj('a handler')).optional(),
+    topic: z
+      .object({
+        name: z.string().min(1).optional(),
+        partitions: z.number().int().positive().optional(),
+        replicationFactor: z.number().int().positive().optional(),
+        minInsyncReplicas: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    groupId: z.string().min(1).optional(),
+    dlqTopic: fn.optional(),
+    transientMaxDelayMs: z.number().int().positive(),
+    commitEveryRecords: z.number().int().positive(),
+    waitTimeoutMs: z.number().int().positive(),
+    subscribe: z.boolean(),
+    ensureTopics: z.boolean(),
+    stopOnSignals: z.boolean(),
+    logger: obj('a Logger').optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (!o.kafka === !o.transport) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of kafka or transport', path: ['kafka'] });
+    }
+    const own = (o.handlers as AnyHandler[] | undefined)?.some((h) => h.kind === 'own');
+    if (own && !o.store) {
+      ctx.addIssue({ code: 'custom', message: 'onOwnEvent handlers need a store', path: ['store'] });
+    }
+  });

@@ -1,0 +1,52 @@
+import { TimeoutError } from '../errors/errors';
+import { ConfigError } from '../errors/errors';
+import type { RecordPosition } from '../store/position';
+
+/** One event a consistency token waits for: where it was written and which entity it applies to. */
+export interface TokenEntry {
+  readonly position: RecordPosition;
+  readonly key: string;
+  readonly type: string;
+}
+
+/** Encodes the positions of a command's events as an opaque, URL-safe string (fit for an HTTP header). */
+export function encodeToken(entries: readonly TokenEntry[]): string {
+  const compact = entries.map((e) => [e.position.topic, e.position.partition, e.position.offset, e.key, e.type]);
+  return Buffer.from(JSON.stringify(compact), 'utf8').toString('base64url');
+}
+
+/** Decodes a token made by {@link encodeToken}; throws ConfigError for anything else. */
+export function decodeToken(token: string): TokenEntry[] {
+  try {
+    const raw = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(raw) || raw.length === 0) throw new Error('not a list');
+    return raw.map((item: unknown) => {
+      const [topic, partition, offset, key, type] = item as [string, number, string, string, string];
+      if (
+        typeof topic !== 'string' ||
+        !Number.isInteger(partition) ||
+        !/^\d+$/.test(String(offset)) ||
+        typeof key !== 'string' ||
+        typeof type !== 'string'
+      ) {
+        throw new Error('bad entry');
+      }
+      return { position: { topic, partition, offset: String(offset) }, key, type };
+    });
+  } catch {
+    throw new ConfigError('consistency token', ['not a token made by this framework']);
+  }
+}
+
+/** Polls `check` with a growing interval until it holds or `timeoutMs` passes. */
+export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let interval = 5;
+  for (;;) {
+    if (await check()) return;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new TimeoutError(`${what} not reached within ${timeoutMs} ms`, timeoutMs);
+    await new Promise((r) => setTimeout(r, Math.min(interval, left)));
+    interval = Math.min(interval * 2, 100);
+  }
+}

@@ -1,0 +1,14 @@
+/** What a subscriber has done since start. Read with `service.stats()`. */
+export interface SubscriberCounters {
+  applied: number;
+  duplicates: number;
+  handled: number;
+  emitted: number;
+  ignored: number;
+  retries: number;
+  deadLettered: number;
+}
+
+export function newCounters(): SubscriberCounters {
+  return { applied: 0, duplicates: 0, handled: 0, emitted: 0, ignored: 0, retries: 0, deadLettered: 0 };
+}

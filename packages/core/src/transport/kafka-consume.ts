@@ -1,0 +1,57 @@
+import type { Consumer } from 'kafkajs';
+import { normaliseHeaders } from '../event/headers';
+import { toTransportError } from './kafka-errors';
+import type { ConsumeOptions, Consumption, IncomingRecord } from './transport';
+
+/** Joins the group and runs `eachBatch` with explicit commits; returns a handle whose stop() drains and leaves. */
+export async function runKafkaConsumer(
+  consumer: Consumer,
+  options: ConsumeOptions,
+  concurrency: number,
+): Promise<Consumption> {
+  let stopping = false;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+  } catch (err) {
+    await consumer.disconnect().catch(() => undefined);
+    throw toTransportError(`cannot join consumer group ${options.groupId}`, err);
+  }
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) options.onCrash?.(event.payload.error);
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: concurrency,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      const records: IncomingRecord[] = batch.messages.map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key,
+        value: m.value,
+        headers: normaliseHeaders(m.headers as Record<string, unknown> | undefined),
+        timestamp: m.timestamp,
+      }));
+      await options.eachBatch(
+        { topic: batch.topic, partition: batch.partition, records },
+        {
+          commit: async (nextOffset) => {
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
+          },
+          heartbeat,
+          isRunning: () => !stopping && isRunning() && !isStale(),
+        },
+      );
+    },
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping = true;
+      stopped ??= consumer.disconnect().catch(() => undefined);
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { TransportError, messageOf } from '../errors/errors';
+
+/** Wraps a kafkajs error; kafkajs marks each error `retriable`, and a send that ran out of retries may heal too. */
+export function toTransportError(what: string, err: unknown): TransportError {
+  if (err instanceof TransportError) return err;
+  const e = err as { retriable?: boolean; name?: string };
+  const retriable =
+    e?.retriable !== false ||
+    e?.name === 'KafkaJSNumberOfRetriesExceeded' ||
+    e?.name === 'KafkaJSConnectionError' ||
+    e?.name === 'KafkaJSRequestTimeoutError';
+  return new TransportError(`${what}: ${messageOf(err)}`, { cause: err, retriable });
+}
+
+/** Rejects with a retriable TransportError after `ms`, leaving the wrapped promise to settle on its own. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TransportError(`${what}: no acknowledgement within ${ms} ms`, { retriable: true })),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+export const kafkaTransportDefaults = Object.freeze({
+  /** Client id sent to the brokers. @defaultValue 'listen-to-yourself' */
+  clientId: 'listen-to-yourself',
+  /** A send that has no acknowledgement after this long fails with a retriable error. @defaultValue 30000 */
+  sendTimeoutMs: 30_000,
+  /** How long a send waits for others to join it when the producer is idle. @defaultValue 0 (send at once) */
+  lingerMs: 0,
+  /** Most records in one coalesced produce call. @defaultValue 2000 */
+  maxBatchRecords: 2000,
+  /** Longest a fetch waits for data; also bounds how long a stopping consumer waits. @defaultValue 250 */
+  maxWaitTimeMs: 250,
+  /** Consumer session timeout. @defaultValue 30000 */
+  sessionTimeoutMs: 30_000,
+  /** Consumer heartbeat interval. @defaultValue 3000 */
+  heartbeatIntervalMs: 3000,
+  /** Partitions one consumer processes at the same time. @defaultValue 4 */
+  partitionsConsumedConcurrently: 4,
+  /** TCP connection timeout. @defaultValue 3000 */
+  connectionTimeoutMs: 3000,
+  /** Broker request timeout. @defaultValue 30000 */
+  requestTimeoutMs: 30_000,
+});
+
+export const kafkaTransportOptionsSchema = z
+  .object({
+    brokers: z.array(z.string().min(1)).min(1, 'give at least one broker (host:port)'),
+    clientId: z.string().min(1),
+    /**
+     * Names this instance's transactional producer. Give each instance a stable id (a pod name, say) so a
+     * restarted instance fences its previous incarnation. Defaults to `<clientId>-<hostname>-<pid>`.
+     */
+    transactionalId: z.string().min(1).optional(),
+    sendTimeoutMs: z.number().int().positive(),
+    lingerMs: z.number().int().min(0),
+    maxBatchRecords: z.number().int().positive(),
+    maxWaitTimeMs: z.number().int().positive(),
+    sessionTimeoutMs: z.number().int().positive(),
+    heartbeatIntervalMs: z.number().int().positive(),
+    partitionsConsumedConcurrently: z.number().int().positive(),
+    connectionTimeoutMs: z.number().int().positive(),
+    requestTimeoutMs: z.number().int().positive(),
+    ssl: z.boolean().optional(),
+    sasl: z
+      .object({
+        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+        username: z.string(),
+        password: z.string(),
+      })
+      .optional(),
+  })
+  .strict();
+
+/** Options of {@link kafkaTransport}; every field but `brokers` has a default in `kafkaTransportDefaults`. */
+export type KafkaTransportOptions = { brokers: string[] } & Partial<
+  Omit<z.input<typeof kafkaTransportOptionsSchema>, 'brokers'>
+>;

@@ -1,0 +1,226 @@
+import { hostname } from 'node:os';
+import { Kafka, logLevel, type Admin, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
+import { parseOptions } from '../service/parse-options';
+import type { RecordPosition } from '../store/position';
+import { toTransportError, withTimeout } from './kafka-errors';
+import { produceAll } from './kafka-produce';
+import { kafkaTransportDefaults, kafkaTransportOptionsSchema, type KafkaTransportOptions } from './kafka-transport-options';
+import { runKafkaConsumer } from './kafka-consume';
+import { createSendQueue } from './send-queue';
+import type {
+  Consumption,
+  ConsumeOptions,
+  OutgoingRecord,
+  ProduceOptions,
+  TopicSpec,
+  Transport,
+} from './transport';
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+  return out;
+}
+
+/**
+ * The default transport, on kafkajs: an idempotent producer with acks=all behind a coalescing send queue, a
+ * transactional producer for atomic sends, and read_committed consumers with explicit commits.
+ */
+export function kafkaTransport(options: KafkaTransportOptions): Transport {
+  const opts = parseOptions('kafkaTransport options', kafkaTransportOptionsSchema, kafkaTransportDefaults, options);
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    connectionTimeout: opts.connectionTimeoutMs,
+    requestTimeout: opts.requestTimeoutMs,
+    logLevel: logLevel.NOTHING,
+    ...(opts.ssl ? { ssl: true } : {}),
+    ...(opts.sasl ? { sasl: opts.sasl as SASLOptions } : {}),
+  });
+  const transactionalId = opts.transactionalId ?? `${opts.clientId}-${hostname()}-${process.pid}`;
+  let admin: Admin | undefined;
+  let producer: Producer | undefined;
+  let txProducer: Promise<Producer> | undefined;
+  const consumptions = new Set<Consumption>();
+  const partitionCounts = new Map<string, number>();
+  let connecting: Promise<void> | undefined;
+
+  function connect(): Promise<void> {
+    connecting ??= (async () => {
+      const a = kafka.admin();
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      try {
+        await a.connect();
+        await p.connect();
+      } catch (err) {
+        connecting = undefined;
+        await Promise.allSettled([a.disconnect(), p.disconnect()]);
+        throw toTransportError(`cannot connect to Kafka at ${opts.brokers.join(',')}`, err);
+      }
+      admin = a;
+      producer = p;
+    })();
+    return connecting;
+  }
+
+  function transactional(): Promise<Producer> {
+    txProducer ??= (async () => {
+      const p = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionalId,
+        allowAutoTopicCreation: false,
+      });
+      await p.connect();
+      return p;
+    })().catch((err: unknown) => {
+      txProducer = undefined;
+      throw toTransportError('cannot start the transactional producer', err);
+    });
+    return txProducer;
+  }
+
+  const plainQueue = createSendQueue({
+    maxRecords: opts.maxBatchRecords,
+    lingerMs: opts.lingerMs,
+    send: async ({ records }) => {
+      if (!producer) throw toTransportError('produce', new Error('transport is not connected'));
+      try {
+        return await withTimeout(produceAll(producer, records), opts.sendTimeoutMs, 'produce');
+      } catch (err) {
+        throw toTransportError('produce', err);
+      }
+    },
+  });
+
+  const atomicQueue = createSendQueue({
+    maxRecords: opts.maxBatchRecords,
+    lingerMs: opts.lingerMs,
+    send: async ({ records, offsets }) => {
+      const p = await transactional();
+      const run = async (): Promise<RecordPosition[]> => {
+        const tx = await p.transaction();
+        try {
+          const positions = await produceAll(tx, records);
+          for (const [groupId, commits] of groupBy(offsets, (o) => o.groupId)) {
+            await tx.sendOffsets({
+              consumerGroupId: groupId,
+              topics: [...groupBy(commits, (o) => o.topic)].map(([topic, cs]) => ({
+                topic,
+                partitions: cs.map((c) => ({ partition: c.partition, offset: c.offset })),
+              })),
+            });
+          }
+          await tx.commit();
+          return positions;
+        } catch (err) {
+          await tx.abort().catch(() => undefined);
+          throw err;
+        }
+      };
+      try {
+        return await withTimeout(run(), opts.sendTimeoutMs, 'transactional produce');
+      } catch (err) {
+        throw toTransportError('transactional produce', err);
+      }
+    },
+  });
+
+  function requireAdmin(): Admin {
+    if (!admin) throw toTransportError('admin', new Error('transport is not connected'));
+    return admin;
+  }
+
+  return {
+    name: 'kafkajs',
+    connect,
+    async ensureTopics(topics: readonly TopicSpec[]) {
+      const a = requireAdmin();
+      try {
+        const existing = new Set(await a.listTopics());
+        const missing = topics.filter((t) => !existing.has(t.topic));
+        if (missing.length > 0) {
+          await a.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((t) => ({
+              topic: t.topic,
+              numPartitions: t.partitions,
+              replicationFactor: t.replicationFactor,
+              configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+            })),
+          });
+        }
+      } catch (err) {
+        // Another instance may have created it between our list and create.
+        if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw toTransportError('ensure topics', err);
+      }
+    },
+    async partitionCount(topic: string) {
+      const known = partitionCounts.get(topic);
+      if (known !== undefined) return known;
+      try {
+        const meta = await requireAdmin().fetchTopicMetadata({ topics: [topic] });
+        const count = meta.topics[0]?.partitions.length ?? 0;
+        if (count > 0) partitionCounts.set(topic, count);
+        return count;
+      } catch (err) {
+        throw toTransportError(`metadata of ${topic}`, err);
+      }
+    },
+    produce(records: readonly OutgoingRecord[], produceOptions: ProduceOptions = {}) {
+      if (produceOptions.offsets?.length) return atomicQueue(records, produceOptions.offsets);
+      if (records.length === 0) return Promise.resolve([]);
+      return produceOptions.atomic ? atomicQueue(records) : plainQueue(records);
+    },
+    async consume(consumeOptions: ConsumeOptions) {
+      const consumer: Consumer = kafka.consumer({
+        groupId: consumeOptions.groupId,
+        readUncommitted: false,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: opts.maxWaitTimeMs,
+        sessionTimeout: opts.sessionTimeoutMs,
+        heartbeatInterval: opts.heartbeatIntervalMs,
+      });
+      const consumption = await runKafkaConsumer(consumer, consumeOptions, opts.partitionsConsumedConcurrently);
+      const tracked: Consumption = {
+        async stop() {
+          consumptions.delete(tracked);
+          await consumption.stop();
+        },
+      };
+      consumptions.add(tracked);
+      return tracked;
+    },
+    async committedOffsets(groupId: string, topic: string) {
+      try {
+        const res = await requireAdmin().fetchOffsets({ groupId, topics: [topic] });
+        const out = new Map<number, string>();
+        for (const p of res[0]?.partitions ?? []) if (p.offset !== '-1') out.set(p.partition, p.offset);
+        return out;
+      } catch (err) {
+        throw toTransportError(`committed offsets of ${groupId}`, err);
+      }
+    },
+    async endOffsets(topic: string) {
+      try {
+        const res = await requireAdmin().fetchTopicOffsets(topic);
+        return new Map(res.map((p) => [p.partition, p.high] as const));
+      } catch (err) {
+        throw toTransportError(`end offsets of ${topic}`, err);
+      }
+    },
+    async disconnect() {
+      await Promise.allSettled([...consumptions].map((c) => c.stop()));
+      const tx = txProducer;
+      txProducer = undefined;
+      const closing: Promise<unknown>[] = [];
+      if (producer) closing.push(producer.disconnect());
+      if (admin) closing.push(admin.disconnect());
+      if (tx) closing.push(tx.then((p) => p.disconnect()));
+      producer = undefined;
+      admin = undefined;
+      connecting = undefined;
+      await Promise.allSettled(closing);
+    },
+  };
+}
