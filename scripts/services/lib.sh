@@ -4,6 +4,7 @@
 external_var() {
   case "$1" in
     kafka) echo KAFKA_BROKERS ;;
+    kafka3) echo KAFKA3_BROKERS ;;
     postgres) echo POSTGRES_URL ;;
     cassandra) echo CASSANDRA_CONTACT_POINTS ;;
     ferretdb) echo MONGO_URL ;;

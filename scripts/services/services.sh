@@ -3,7 +3,9 @@
 #   services.sh up [name...]     install (cached) and start; waits until each really answers
 #   services.sh down [name...]   stop cleanly (SIGTERM, then SIGKILL after a grace period)
 #   services.sh status [name...] one line per service
-# A service whose environment variable is set (KAFKA_BROKERS, POSTGRES_URL, CASSANDRA_CONTACT_POINTS, MONGO_URL,
+#   services.sh kill-node|start-node <name> <node>   one node of a multi-node service (kafka3: node 1, 2 or 3)
+# OPTIONAL_SERVICES are started only when named (`up kafka3`), never by a bare up/down/status.
+# A service whose environment variable is set (KAFKA_BROKERS, KAFKA3_BROKERS, POSTGRES_URL, CASSANDRA_CONTACT_POINTS, MONGO_URL,
 # SCHEMA_REGISTRY_URL) is external: it is neither started nor stopped here, only checked.
 set -euo pipefail
 
@@ -16,17 +18,29 @@ CACHE="${LTY_CACHE_DIR:-$HOME/.cache/listen-to-yourself}"
 mkdir -p "$LOGS" "$RUN" "$CACHE" "$STATE/data"
 
 ALL_SERVICES=(postgres kafka registry cassandra ferretdb)
+OPTIONAL_SERVICES=(kafka3)
 
 source "$HERE/lib.sh"
-for s in "${ALL_SERVICES[@]}"; do source "$HERE/$s.sh"; done
+for s in "${ALL_SERVICES[@]}" "${OPTIONAL_SERVICES[@]}"; do source "$HERE/$s.sh"; done
 
 cmd="${1:-status}"
 shift || true
+case "$cmd" in
+  kill-node | start-node)
+    fn="${1:-}_${cmd//-/_}"
+    if [ $# -ne 2 ] || ! declare -F "$fn" >/dev/null; then
+      echo "usage: services.sh $cmd kafka3 <1|2|3>" >&2
+      exit 2
+    fi
+    "$fn" "$2"
+    exit $?
+    ;;
+esac
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then names=("${ALL_SERVICES[@]}"); fi
 for n in "${names[@]}"; do
-  if ! printf '%s\n' "${ALL_SERVICES[@]}" | grep -qx "$n"; then
-    echo "unknown service '$n' (known: ${ALL_SERVICES[*]})" >&2
+  if ! printf '%s\n' "${ALL_SERVICES[@]}" "${OPTIONAL_SERVICES[@]}" | grep -qx "$n"; then
+    echo "unknown service '$n' (known: ${ALL_SERVICES[*]} ${OPTIONAL_SERVICES[*]})" >&2
     exit 2
   fi
 done
@@ -84,7 +98,7 @@ case "$cmd" in
     exit $rc
     ;;
   *)
-    echo "usage: services.sh up|down|status [${ALL_SERVICES[*]}]" >&2
+    echo "usage: services.sh up|down|status [${ALL_SERVICES[*]} ${OPTIONAL_SERVICES[*]}]" >&2
     exit 2
     ;;
 esac
