@@ -6,7 +6,12 @@ export type { ConsumedEvent, EventMeta } from './event/envelope';
 export { HEADERS } from './event/headers';
 
 export { defineCommand } from './command/define-command';
-export type { CommandContext, CommandDefinition, CommandInput, CommandOptions } from './command/define-command';
+export type {
+  CommandContext,
+  CommandDefinition,
+  CommandInput,
+  CommandOptions,
+} from './command/define-command';
 
 export { onOwnEvent, onEvent, retryDefaults } from './subscriber/handlers';
 export type {
@@ -77,6 +82,7 @@ export {
   TransportError,
   TimeoutError,
   ServiceStateError,
+  messageOf,
 } from './errors/index';
 export type { LtyErrorCode, ValidationIssue } from './errors/index';
 

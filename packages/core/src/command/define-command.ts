@@ -37,7 +37,10 @@ export interface CommandDefinition<I = unknown, C = unknown> {
   readonly input: z.ZodType<C, I>;
   readonly hasValidate: boolean;
   validate(command: C, ctx: CommandContext): void | Promise<void>;
-  toEvents(command: C, ctx: CommandContext): EventDraft | readonly EventDraft[] | Promise<EventDraft | readonly EventDraft[]>;
+  toEvents(
+    command: C,
+    ctx: CommandContext,
+  ): EventDraft | readonly EventDraft[] | Promise<EventDraft | readonly EventDraft[]>;
 }
 
 /** The input type `send()` accepts for a command definition. */

@@ -28,7 +28,9 @@ export async function prepareCommand<I, C>(
   if (!parsed.success) throw new CommandValidationError(command.name, toIssues(parsed.error));
   await command.validate(parsed.data, ctx);
   const out = await command.toEvents(parsed.data, ctx);
-  const drafts: readonly EventDraft[] = Array.isArray(out) ? (out as readonly EventDraft[]) : [out as EventDraft];
+  const drafts: readonly EventDraft[] = Array.isArray(out)
+    ? (out as readonly EventDraft[])
+    : [out as EventDraft];
   if (drafts.length === 0) {
     throw new ConfigError(`command ${command.name}`, ['toEvents() returned no event']);
   }

@@ -12,7 +12,9 @@ export class CommandValidationError extends LtyError {
   readonly command: string;
   readonly issues: ValidationIssue[];
   constructor(command: string, issues: ValidationIssue[]) {
-    const list = issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
+    const list = issues
+      .map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`)
+      .join('; ');
     super('LTY_COMMAND_VALIDATION', `Command ${command} is invalid: ${list}`);
     this.name = 'CommandValidationError';
     this.command = command;

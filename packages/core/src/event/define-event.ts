@@ -62,7 +62,7 @@ export function defineEvent<S extends z.ZodType>(options: EventOptions<S>): Even
       return key;
     },
     of(payload: P): EventDraft<P> {
-      return { definition, payload: options.schema.parse(payload) as P };
+      return { definition, payload: options.schema.parse(payload) };
     },
   };
   return Object.freeze(definition);

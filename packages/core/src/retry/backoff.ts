@@ -10,7 +10,7 @@ export const exponentialBackoffDefaults = Object.freeze({
   /** Largest ceiling. @defaultValue 30000 */
   maxDelayMs: 30_000,
   /** 'full': a uniform random delay in [0, ceiling] (AWS "full jitter"); 'none': the ceiling itself. @defaultValue 'full' */
-  jitter: 'full' as 'full' | 'none',
+  jitter: 'full',
 });
 
 /** Options of {@link exponential}; defaults in `exponentialBackoffDefaults`. */
@@ -38,7 +38,10 @@ export type Backoff = (retry: number) => number;
  * Exponential backoff: ceiling(n) = min(maxDelayMs, initialDelayMs × factor^(n-1)); with full jitter the delay is
  * uniform in [0, ceiling(n)]. docs/retries.md works the numbers through.
  */
-export function exponential(options: ExponentialBackoffOptions = {}, random: () => number = Math.random): Backoff {
+export function exponential(
+  options: ExponentialBackoffOptions = {},
+  random: () => number = Math.random,
+): Backoff {
   const o = parseOptions('exponential backoff options', schema, exponentialBackoffDefaults, options);
   return (retry) => {
     const ceiling = Math.min(o.maxDelayMs, o.initialDelayMs * o.factor ** Math.max(0, retry - 1));

@@ -44,7 +44,11 @@ export interface Service {
    * CommandValidationError or CommandRejectedError (nothing produced) or a retriable TransportError
    * (retry with the same idempotency key).
    */
-  send<D extends CommandDefinition>(command: D, input: CommandInput<D>, options?: SendOptions): Promise<Receipt>;
+  send<D extends CommandDefinition>(
+    command: D,
+    input: CommandInput<D>,
+    options?: SendOptions,
+  ): Promise<Receipt>;
   /** Resolves once the store applied every event of the token; rejects with TimeoutError past the bound. */
   waitForApplied(token: string, options?: { timeoutMs?: number }): Promise<void>;
   /** Reads an entity from the service's store. */
@@ -57,7 +61,8 @@ export interface Service {
 
 /** Wires commands, handlers, transport, store and codec into a service. See `ServiceOptions`. */
 export function createService(options: ServiceOptions): Service {
-  const opts = parseOptions('createService options', serviceOptionsSchema, serviceDefaults, options);
+  const { partitions: _p, replicationFactor: _rf, ...topLevelDefaults } = serviceDefaults;
+  const opts = parseOptions('createService options', serviceOptionsSchema, topLevelDefaults, options);
   const name = opts.name;
   const logger = options.logger ?? silentLogger;
   const codec = options.codec ?? jsonCodec();
@@ -81,7 +86,9 @@ export function createService(options: ServiceOptions): Service {
     } else {
       const g = groups.get(h.group) ?? { topic: h.topic ?? topic, routes: new Map<string, AnyHandler>() };
       if (g.routes.has(h.definition.type)) {
-        throw new ConfigError('createService handlers', [`two onEvent handlers for ${h.definition.type} in ${h.group}`]);
+        throw new ConfigError('createService handlers', [
+          `two onEvent handlers for ${h.definition.type} in ${h.group}`,
+        ]);
       }
       g.routes.set(h.definition.type, h);
       groups.set(h.group, g);
@@ -121,9 +128,9 @@ export function createService(options: ServiceOptions): Service {
       // Derived from the cause, so a handler that runs again after a crash emits the same ids.
       id: uuidV5(`${name}\u0000emit\u0000${cause.meta.eventId}\u0000${offset.groupId}\u0000${index}`),
       index,
-      key: (d.definition as EventDefinition).keyOf(d.payload),
+      key: d.definition.keyOf(d.payload),
       payload: d.payload,
-      definition: d.definition as EventDefinition,
+      definition: d.definition,
     }));
     const target = offset.topic;
     const count = await transport.partitionCount(target);
@@ -163,9 +170,10 @@ export function createService(options: ServiceOptions): Service {
         );
       }
       partitionCount = await transport.partitionCount(topic);
-      if (partitionCount === 0) throw new ConfigError(`topic ${topic}`, ['does not exist; create it or enable ensureTopics']);
+      if (partitionCount === 0)
+        throw new ConfigError(`topic ${topic}`, ['does not exist; create it or enable ensureTopics']);
       const definitions = new Map<string, EventDefinition>();
-      for (const h of handlers) definitions.set(h.definition.type, h.definition as EventDefinition);
+      for (const h of handlers) definitions.set(h.definition.type, h.definition);
       await codec.prepare({ topic, events: [...definitions.values()] });
       if (opts.subscribe) {
         const common = {
@@ -183,11 +191,15 @@ export function createService(options: ServiceOptions): Service {
         };
         if (ownRoutes.size > 0) {
           const eachBatch = createBatchHandler({ ...common, groupId, routes: ownRoutes });
-          consumptions.push(await transport.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch }));
+          consumptions.push(
+            await transport.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch }),
+          );
         }
         for (const [g, { topic: t, routes }] of groups) {
           const eachBatch = createBatchHandler({ ...common, groupId: g, routes });
-          consumptions.push(await transport.consume({ groupId: g, topics: [t], fromBeginning: true, eachBatch }));
+          consumptions.push(
+            await transport.consume({ groupId: g, topics: [t], fromBeginning: true, eachBatch }),
+          );
         }
       }
       if (opts.stopOnSignals) {

@@ -62,8 +62,7 @@ export interface ServiceOptions {
 }
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
-const obj = (what: string) =>
-  z.custom<object>((v) => typeof v === 'object' && v !== null, `must be ${what}`);
+const obj = (what: string) => z.custom<object>((v) => typeof v === 'object' && v !== null, `must be ${what}`);
 
 export const serviceOptionsSchema = z
   .object({

@@ -11,7 +11,13 @@ export interface TokenEntry {
 
 /** Encodes the positions of a command's events as an opaque, URL-safe string (fit for an HTTP header). */
 export function encodeToken(entries: readonly TokenEntry[]): string {
-  const compact = entries.map((e) => [e.position.topic, e.position.partition, e.position.offset, e.key, e.type]);
+  const compact = entries.map((e) => [
+    e.position.topic,
+    e.position.partition,
+    e.position.offset,
+    e.key,
+    e.type,
+  ]);
   return Buffer.from(JSON.stringify(compact), 'utf8').toString('base64url');
 }
 
@@ -39,7 +45,11 @@ export function decodeToken(token: string): TokenEntry[] {
 }
 
 /** Polls `check` with a growing interval until it holds or `timeoutMs` passes. */
-export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function pollUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let interval = 5;
   for (;;) {

@@ -8,7 +8,7 @@ export const retryDefaults = Object.freeze({
   /** Attempts for a handler error before the event is dead-lettered (1 = no retry). @defaultValue 5 */
   maxAttempts: 5,
   /** Delay between attempts: a number is fixed milliseconds, an object is exponential with full jitter. */
-  backoff: { initialDelayMs: 100, factor: 2, maxDelayMs: 10_000 } as BackoffSetting,
+  backoff: { initialDelayMs: 100, factor: 2, maxDelayMs: 10_000 },
 });
 
 /** Retry settings of one handler. */
@@ -28,7 +28,11 @@ const retrySchema = z.object({ maxAttempts: z.number().int().min(1).optional() }
 
 function toRetryPolicy(where: string, options: RetryOptions | undefined): RetryPolicy {
   const parsed = retrySchema.safeParse(options ?? {});
-  if (!parsed.success) throw new ConfigError(where, parsed.error.issues.map((i) => i.message));
+  if (!parsed.success)
+    throw new ConfigError(
+      where,
+      parsed.error.issues.map((i) => i.message),
+    );
   return {
     maxAttempts: options?.maxAttempts ?? retryDefaults.maxAttempts,
     backoff: toBackoff(options?.backoff ?? retryDefaults.backoff),
@@ -60,8 +64,10 @@ export function onOwnEvent<P, S, Tx = unknown>(
   reduce: (state: S | undefined, event: ConsumedEvent<P>, ctx: ApplyContext<Tx>) => S | Promise<S>,
   options: { entity?: string; retry?: RetryOptions } = {},
 ): OwnEventHandler<P, S, Tx> {
-  if (definition?.kind !== 'event') throw new ConfigError('onOwnEvent', ['the first argument must be an event definition']);
-  if (typeof reduce !== 'function') throw new ConfigError(`onOwnEvent(${definition.type})`, ['reduce must be a function']);
+  if (definition?.kind !== 'event')
+    throw new ConfigError('onOwnEvent', ['the first argument must be an event definition']);
+  if (typeof reduce !== 'function')
+    throw new ConfigError(`onOwnEvent(${definition.type})`, ['reduce must be a function']);
   return Object.freeze({
     kind: 'own',
     definition,
@@ -84,7 +90,10 @@ export interface EventHandler<P = unknown> {
   readonly group: string;
   readonly topic: string | undefined;
   readonly retry: RetryPolicy;
-  handle(event: ConsumedEvent<P>, ctx: EventContext): void | readonly EventDraft[] | Promise<void | readonly EventDraft[]>;
+  handle(
+    event: ConsumedEvent<P>,
+    ctx: EventContext,
+  ): void | readonly EventDraft[] | Promise<void | readonly EventDraft[]>;
 }
 
 /**

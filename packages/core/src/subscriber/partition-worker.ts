@@ -62,10 +62,16 @@ export function createBatchHandler(deps: WorkerDeps) {
   };
 }
 
-async function processRecord(deps: WorkerDeps, record: IncomingRecord, control: BatchControl): Promise<Outcome> {
+async function processRecord(
+  deps: WorkerDeps,
+  record: IncomingRecord,
+  control: BatchControl,
+): Promise<Outcome> {
   const type = recordType(record);
   if (type === undefined) {
-    const err = new DecodeError(`Record at ${record.topic}[${record.partition}]@${record.offset} has no event type`);
+    const err = new DecodeError(
+      `Record at ${record.topic}[${record.partition}]@${record.offset} has no event type`,
+    );
     return deadLetter(deps, record, control, 'decode', err, 1, new Date());
   }
   const handler = deps.routes.get(type);

@@ -24,7 +24,8 @@ export async function runKafkaConsumer(
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: concurrency,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+    eachBatch: async (payload) => {
+      const { batch } = payload;
       const records: IncomingRecord[] = batch.messages.map((m) => ({
         topic: batch.topic,
         partition: batch.partition,
@@ -38,10 +39,14 @@ export async function runKafkaConsumer(
         { topic: batch.topic, partition: batch.partition, records },
         {
           commit: async (nextOffset) => {
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
+            // kafkajs fetches the next batch from the last resolved offset; without this it re-sends the batch.
+            payload.resolveOffset((BigInt(nextOffset) - 1n).toString());
+            await consumer.commitOffsets([
+              { topic: batch.topic, partition: batch.partition, offset: nextOffset },
+            ]);
           },
-          heartbeat,
-          isRunning: () => !stopping && isRunning() && !isStale(),
+          heartbeat: () => payload.heartbeat(),
+          isRunning: () => !stopping && payload.isRunning() && !payload.isStale(),
         },
       );
     },

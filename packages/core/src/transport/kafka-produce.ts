@@ -16,7 +16,7 @@ export async function produceAll(
   sender: Producer | Transaction,
   records: readonly OutgoingRecord[],
 ): Promise<RecordPosition[]> {
-  const positions: (RecordPosition | undefined)[] = new Array(records.length);
+  const positions: (RecordPosition | undefined)[] = records.map(() => undefined);
   let pending = records.map((_, i) => i);
   for (let round = 0; pending.length > 0; round++) {
     if (round > MISSING_RESEND_LIMIT) {

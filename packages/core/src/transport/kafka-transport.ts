@@ -4,7 +4,11 @@ import { parseOptions } from '../service/parse-options';
 import type { RecordPosition } from '../store/position';
 import { toTransportError, withTimeout } from './kafka-errors';
 import { produceAll } from './kafka-produce';
-import { kafkaTransportDefaults, kafkaTransportOptionsSchema, type KafkaTransportOptions } from './kafka-transport-options';
+import {
+  kafkaTransportDefaults,
+  kafkaTransportOptionsSchema,
+  type KafkaTransportOptions,
+} from './kafka-transport-options';
 import { runKafkaConsumer } from './kafka-consume';
 import { createSendQueue } from './send-queue';
 import type {
@@ -27,7 +31,12 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * transactional producer for atomic sends, and read_committed consumers with explicit commits.
  */
 export function kafkaTransport(options: KafkaTransportOptions): Transport {
-  const opts = parseOptions('kafkaTransport options', kafkaTransportOptionsSchema, kafkaTransportDefaults, options);
+  const opts = parseOptions(
+    'kafkaTransport options',
+    kafkaTransportOptionsSchema,
+    kafkaTransportDefaults,
+    options,
+  );
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
@@ -152,7 +161,8 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
         }
       } catch (err) {
         // Another instance may have created it between our list and create.
-        if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw toTransportError('ensure topics', err);
+        if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS')
+          throw toTransportError('ensure topics', err);
       }
     },
     async partitionCount(topic: string) {
@@ -181,7 +191,11 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
         sessionTimeout: opts.sessionTimeoutMs,
         heartbeatInterval: opts.heartbeatIntervalMs,
       });
-      const consumption = await runKafkaConsumer(consumer, consumeOptions, opts.partitionsConsumedConcurrently);
+      const consumption = await runKafkaConsumer(
+        consumer,
+        consumeOptions,
+        opts.partitionsConsumedConcurrently,
+      );
       const tracked: Consumption = {
         async stop() {
           consumptions.delete(tracked);

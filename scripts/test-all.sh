@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration (against the real services, started here if not already running) and the
+# examples' end-to-end tests. Stops only the services it started. Last line: "N passed, N failed".
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.local/bin:$PATH"
+
+if [ "${LTY_SKIP_BOOTSTRAP:-}" != 1 ]; then bash scripts/bootstrap.sh || exit 1; fi
+
+started=()
+cleanup() {
+  if [ ${#started[@]} -gt 0 ]; then bash scripts/services/services.sh down "${started[@]}"; fi
+}
+trap cleanup EXIT
+
+# Start what is not already answering, and remember it so we stop only that.
+for s in postgres kafka registry cassandra ferretdb; do
+  if ! bash scripts/services/services.sh status "$s" >/dev/null 2>&1; then started+=("$s"); fi
+done
+services_failed=0
+if [ ${#started[@]} -gt 0 ]; then
+  bash scripts/services/services.sh up "${started[@]}" || services_failed=1
+fi
+
+out="$ROOT/.vitest-results"
+rm -rf "$out"
+mkdir -p "$out"
+rc=0
+for project in unit int e2e; do
+  echo "=== vitest project: $project"
+  npx vitest run --project "$project" --passWithNoTests \
+    --reporter=default --reporter=json --outputFile.json="$out/$project.json" || rc=1
+done
+
+node scripts/count-results.mjs "$out" "$services_failed"
+status=$?
+if [ $rc -ne 0 ] || [ $status -ne 0 ]; then exit 1; fi
