@@ -1,0 +1,11 @@
+// The public API of @listen-to-yourself/testkit, listed by hand: what is not here is internal.
+
+export { describeStateStoreContract } from './state-store-contract/describe-state-store-contract';
+export { stateStoreContractDefaults } from './state-store-contract/features';
+export type {
+  StateStoreContractFeatures,
+  StateStoreFactory,
+  StoreUnderTest,
+  UserOwnedClientFixture,
+} from './state-store-contract/features';
+export type { Counter } from './state-store-contract/fixtures';
