@@ -8,26 +8,42 @@ export function concurrencyCases(h: ContractHarness): void {
   const statuses = (results: ApplyResult[]) => results.map((r) => r.status).sort();
 
   describe('concurrency', () => {
-    it(`${n} racing applies of one change: exactly one is applied`, { timeout }, async () => {
-      const { store, entity } = await h.scene();
-      const change = increment(entity, 'e1', at(newTopic(), 1));
-      const results = await Promise.all(Array.from({ length: n }, () => store.apply(change)));
-      expect(statuses(results)).toEqual(['applied', ...Array<string>(n - 1).fill('duplicate')]);
-      expect(await store.get<Counter>(entity)).toMatchObject({ version: 1, state: { count: 1 } });
-    });
+    // Each race runs twice: on a new entity (racing creates) and on an existing one (racing updates).
+    for (const existing of [false, true]) {
+      const on = existing ? 'an existing entity' : 'a new entity';
+      const prepare = async () => {
+        const scene = await h.scene();
+        if (existing) await scene.store.apply(increment(scene.entity, 'e0', at(scene.topic, 0)));
+        return { ...scene, before: existing ? 1 : 0 };
+      };
 
-    it(
-      `${n} racing applies of one event id from different records: exactly one is applied`,
-      { timeout },
-      async () => {
-        const { store, entity, topic } = await h.scene();
-        // A retried command produced the same event to several records (here: several partitions).
-        const changes = Array.from({ length: n }, (_, i) => increment(entity, 'e1', at(topic, 1, i)));
-        const results = await Promise.all(changes.map((c) => store.apply(c)));
+      it(`${n} racing applies of one change on ${on}: exactly one is applied`, { timeout }, async () => {
+        const { store, entity, topic, before } = await prepare();
+        const change = increment(entity, 'e1', at(topic, 1));
+        const results = await Promise.all(Array.from({ length: n }, () => store.apply(change)));
         expect(statuses(results)).toEqual(['applied', ...Array<string>(n - 1).fill('duplicate')]);
-        expect(await store.get<Counter>(entity)).toMatchObject({ version: 1, state: { count: 1 } });
-      },
-    );
+        expect(await store.get<Counter>(entity)).toMatchObject({
+          version: before + 1,
+          state: { count: before + 1 },
+        });
+      });
+
+      it(
+        `${n} racing applies of one event id from different records on ${on}: one is applied`,
+        { timeout },
+        async () => {
+          const { store, entity, topic, before } = await prepare();
+          // A retried command produced the same event to several records (here: on several partitions).
+          const changes = Array.from({ length: n }, (_, i) => increment(entity, 'e1', at(topic, 1, i + 1)));
+          const results = await Promise.all(changes.map((c) => store.apply(c)));
+          expect(statuses(results)).toEqual(['applied', ...Array<string>(n - 1).fill('duplicate')]);
+          expect(await store.get<Counter>(entity)).toMatchObject({
+            version: before + 1,
+            state: { count: before + 1 },
+          });
+        },
+      );
+    }
 
     it(`racing applies from ${n} store instances: exactly one is applied`, { timeout }, async () => {
       const stores = await Promise.all(Array.from({ length: Math.min(n, 4) }, () => h.open()));
