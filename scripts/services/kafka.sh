@@ -5,8 +5,9 @@
 # The functions kafka_* below the service interface are shared with kafka3.sh (the optional 3-node cluster).
 
 KAFKA_VERSION="${LTY_KAFKA_VERSION:-4.1.2}"
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+# Overridable so a test can run a private broker of its own (with its own LTY_STATE_DIR) and stop it at will.
+KAFKA_PORT="${LTY_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${LTY_KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HOME="$CACHE/kafka-$KAFKA_VERSION"
 # The line a broker logs once it serves clients (KafkaRaftServer, 3.9 and 4.x).
 KAFKA_READY_LINE='Kafka Server started'
@@ -214,7 +215,7 @@ kafka_stop() { stop_pid kafka 30; }
 # (comparatively costly) Node probe.
 kafka_ready() {
   if ! is_external kafka && is_running kafka && ! kafka_log_ready kafka; then return 1; fi
-  probe kafka
+  KAFKA_BROKERS="$(kafka_address)" probe kafka
 }
 
 kafka_timeout() { echo 90; }

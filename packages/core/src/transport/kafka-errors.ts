@@ -11,15 +11,3 @@ export function toTransportError(what: string, err: unknown): TransportError {
     e?.name === 'KafkaJSRequestTimeoutError';
   return new TransportError(`${what}: ${messageOf(err)}`, { cause: err, retriable });
 }
-
-/** Rejects with a retriable TransportError after `ms`, leaving the wrapped promise to settle on its own. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new TransportError(`${what}: no acknowledgement within ${ms} ms`, { retriable: true })),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
 import { parseOptions } from '../service/parse-options';
 import type { RecordPosition } from '../store/position';
-import { toTransportError, withTimeout } from './kafka-errors';
+import { TransportError } from '../errors/errors';
+import { toTransportError } from './kafka-errors';
 import { produceAll } from './kafka-produce';
 import {
   kafkaTransportDefaults,
@@ -89,13 +90,29 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
     return txProducer;
   }
 
+  // A caller whose send timed out is told so at once, but the next produce call still waits for the timed-out
+  // one to settle: two requests in flight would race for the idempotent producer's sequence numbers.
+  let previous: Promise<unknown> = Promise.resolve();
+  function serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = previous.then(fn, fn);
+    previous = run.catch(() => undefined);
+    return run;
+  }
+
+  const timeouts = {
+    timeoutMs: opts.sendTimeoutMs,
+    timeoutError: () =>
+      new TransportError(`produce: no acknowledgement within ${opts.sendTimeoutMs} ms`, { retriable: true }),
+  };
   const plainQueue = createSendQueue({
+    ...timeouts,
     maxRecords: opts.maxBatchRecords,
     lingerMs: opts.lingerMs,
     send: async ({ records }) => {
       if (!producer) throw toTransportError('produce', new Error('transport is not connected'));
       try {
-        return await withTimeout(produceAll(producer, records), opts.sendTimeoutMs, 'produce');
+        const p = producer;
+        return await serially(() => produceAll(p, records));
       } catch (err) {
         throw toTransportError('produce', err);
       }
@@ -103,6 +120,7 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
   });
 
   const atomicQueue = createSendQueue({
+    ...timeouts,
     maxRecords: opts.maxBatchRecords,
     lingerMs: opts.lingerMs,
     send: async ({ records, offsets }) => {
@@ -128,7 +146,7 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
         }
       };
       try {
-        return await withTimeout(run(), opts.sendTimeoutMs, 'transactional produce');
+        return await serially(run);
       } catch (err) {
         throw toTransportError('transactional produce', err);
       }

@@ -4,6 +4,7 @@ import type { OffsetCommit, OutgoingRecord } from './transport';
 interface Pending {
   records: readonly OutgoingRecord[];
   offsets: readonly OffsetCommit[];
+  settled: boolean;
   resolve: (positions: RecordPosition[]) => void;
   reject: (err: unknown) => void;
 }
@@ -18,14 +19,19 @@ export interface CoalescedSend {
  * Coalesces concurrent sends into one produce call at a time. When idle a send goes out at once; while a call is
  * in flight, later sends wait and then leave together (up to `maxRecords`), so throughput grows with concurrency
  * and one producer never has two requests racing for the same partition's sequence numbers. Each caller gets its
- * own positions, or the shared call's error.
+ * own positions, or the shared call's error, or a timeout error after `timeoutMs` counted from its own call: a
+ * caller still waiting is dropped from the queue; one already sent is told it failed, and its records may still
+ * be written (harmless: event ids make a retry idempotent), but it never gets a receipt without an ack.
  */
 export function createSendQueue(options: {
   maxRecords: number;
   lingerMs: number;
+  /** Omit for no timeout. */
+  timeoutMs?: number;
+  timeoutError?: () => Error;
   send: (batch: CoalescedSend) => Promise<RecordPosition[]>;
 }): (records: readonly OutgoingRecord[], offsets?: readonly OffsetCommit[]) => Promise<RecordPosition[]> {
-  const waiting: Pending[] = [];
+  let waiting: Pending[] = [];
   let busy = false;
 
   async function drain(): Promise<void> {
@@ -33,7 +39,9 @@ export function createSendQueue(options: {
     busy = true;
     try {
       if (options.lingerMs > 0) await new Promise((r) => setTimeout(r, options.lingerMs));
-      while (waiting.length > 0) {
+      for (;;) {
+        waiting = waiting.filter((p) => !p.settled);
+        if (waiting.length === 0) break;
         const group: Pending[] = [];
         let count = 0;
         while (
@@ -65,7 +73,31 @@ export function createSendQueue(options: {
 
   return (records, offsets = []) =>
     new Promise<RecordPosition[]>((resolve, reject) => {
-      waiting.push({ records, offsets, resolve, reject });
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(
+              () => pending.reject(options.timeoutError?.() ?? new Error('send timed out')),
+              options.timeoutMs,
+            );
+      const pending: Pending = {
+        records,
+        offsets,
+        settled: false,
+        resolve: (v) => {
+          if (pending.settled) return;
+          pending.settled = true;
+          clearTimeout(timer);
+          resolve(v);
+        },
+        reject: (e) => {
+          if (pending.settled) return;
+          pending.settled = true;
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      waiting.push(pending);
       void drain();
     });
 }
