@@ -94,6 +94,8 @@ export function createSendQueue(options: {
           if (pending.settled) return;
           pending.settled = true;
           clearTimeout(timer);
+          // Forwards the producer's own error unchanged, whatever it is.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           reject(e);
         },
       };
