@@ -53,6 +53,13 @@ export { kafkaTransport } from './transport/kafka-transport';
 export { kafkaTransportDefaults } from './transport/kafka-transport-options';
 export type { KafkaTransportOptions } from './transport/kafka-transport-options';
 export { partitionForKey } from './transport/partitioner';
+export { inMemoryTransport, inMemoryTransportDefaults } from './transport/in-memory-transport';
+export type {
+  InMemoryFaults,
+  InMemoryTransport,
+  InMemoryTransportOptions,
+  PartitionAssigner,
+} from './transport/in-memory-transport';
 
 export type { ApplyChange, ApplyResult, EntityRef, StateStore, StoredEntity } from './store/state-store';
 export { inMemoryStateStore, inMemoryStateStoreDefaults } from './store/in-memory-state-store';

@@ -33,6 +33,12 @@ const TRANSIENT_CODES = new Set([
  * by a handler is a handler error.
  */
 export function classifyFailure(err: unknown): FailureKind {
+  return classify(err, new Set());
+}
+
+// `seen` guards against cause chains that loop (a.cause = b, b.cause = a), which would overflow the stack.
+function classify(err: unknown, seen: Set<unknown>): FailureKind {
+  seen.add(err);
   if (isLtyError(err)) {
     if (err.code === 'LTY_NON_RETRYABLE' || err.code === 'LTY_DECODE' || err.code === 'LTY_SCHEMA') {
       return 'permanent';
@@ -44,8 +50,8 @@ export function classifyFailure(err: unknown): FailureKind {
   if (e && typeof e === 'object') {
     if (e.retriable === true) return 'transient';
     if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return 'transient';
-    if (e.cause && e.cause !== err) {
-      const inner = classifyFailure(e.cause);
+    if (e.cause && !seen.has(e.cause)) {
+      const inner = classify(e.cause, seen);
       if (inner === 'transient') return inner;
     }
   }

@@ -64,7 +64,7 @@ export interface ServiceOptions {
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 const obj = (what: string) => z.custom<object>((v) => typeof v === 'object' && v !== null, `must be ${what}`);
 
-export const serviceOptionsSchema = z
+const fieldsSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'name: letters, digits, ".", "_" or "-"'),
     kafka: obj('kafka transport options').optional(),
@@ -92,13 +92,18 @@ export const serviceOptionsSchema = z
     stopOnSignals: z.boolean(),
     logger: obj('a Logger').optional(),
   })
-  .strict()
-  .superRefine((o, ctx) => {
-    if (!o.kafka === !o.transport) {
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of kafka or transport', path: ['kafka'] });
-    }
-    const own = (o.handlers as AnyHandler[] | undefined)?.some((h) => h.kind === 'own');
-    if (own && !o.store) {
-      ctx.addIssue({ code: 'custom', message: 'onOwnEvent handlers need a store', path: ['store'] });
-    }
-  });
+  .strict();
+
+// Rules across fields live apart from the fields: zod skips a refinement once a field failed with an aborting
+// issue (a non-integer, say), and one ConfigError must list every problem. An intersection runs both sides.
+const crossFieldSchema = z.looseObject({}).superRefine((o, ctx) => {
+  if (!o.kafka === !o.transport) {
+    ctx.addIssue({ code: 'custom', message: 'give exactly one of kafka or transport', path: ['kafka'] });
+  }
+  const own = Array.isArray(o.handlers) && (o.handlers as AnyHandler[]).some((h) => h?.kind === 'own');
+  if (own && !o.store) {
+    ctx.addIssue({ code: 'custom', message: 'onOwnEvent handlers need a store', path: ['store'] });
+  }
+});
+
+export const serviceOptionsSchema = z.intersection(fieldsSchema, crossFieldSchema);

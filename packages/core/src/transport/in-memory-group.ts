@@ -15,8 +15,8 @@ interface Worker {
   readonly topic: string;
   readonly partition: number;
   revoked: boolean;
-  /** Where a worker without a committed offset reads (resolved once, as Kafka's auto.offset.reset does). */
-  resetOffset: bigint | undefined;
+  /** Where the worker reads while its group has no committed offset (Kafka's auto.offset.reset, resolved once). */
+  readonly resetOffset: bigint;
 }
 
 interface Member {
@@ -116,7 +116,8 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
       }
       for (const [key, [topic, partition]] of wanted) {
         if (m.workers.has(key)) continue;
-        const w: Worker = { topic, partition, revoked: false, resetOffset: undefined };
+        const resetOffset = m.options.fromBeginning ? 0n : BigInt(cluster.log(topic, partition).length);
+        const w: Worker = { topic, partition, revoked: false, resetOffset };
         m.workers.set(key, w);
         const loop = runWorker(group, m, w);
         m.loops.add(loop);
@@ -126,10 +127,9 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
     cluster.notify();
   }
 
-  function nextBatch(group: Group, member: Member, w: Worker): Batch | undefined {
+  function nextBatch(group: Group, w: Worker): Batch | undefined {
     const log = cluster.log(w.topic, w.partition);
     const end = BigInt(log.length);
-    w.resetOffset ??= member.options.fromBeginning ? 0n : end;
     const from = cluster.committed(group.id, w.topic, w.partition) ?? w.resetOffset;
     if (from >= end) return undefined;
     const records = log.slice(Number(from), Number(from) + settings.maxBatchRecords).map((r) => ({
@@ -144,7 +144,7 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
     const active = () => !w.revoked && !member.stopping;
     while (active()) {
       const release = await lock(group, tpKey(w.topic, w.partition));
-      const batch = active() && cluster.reachable ? nextBatch(group, member, w) : undefined;
+      const batch = active() && cluster.reachable ? nextBatch(group, w) : undefined;
       if (!batch) {
         const wake = cluster.changed();
         release();

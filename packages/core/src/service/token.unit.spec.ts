@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { isLtyError } from '../errors/lty-error';
+import { decodeToken, encodeToken, pollUntil, type TokenEntry } from './token';
+
+const entries: TokenEntry[] = [
+  {
+    position: { topic: 'shop.events', partition: 3, offset: '9007199254740993' },
+    key: 'order-1',
+    type: 'shop.Created',
+  },
+  { position: { topic: 'shop.events', partition: 0, offset: '0' }, key: 'ünï/cödé?&', type: 'shop.Paid' },
+];
+
+describe('consistency tokens', () => {
+  it('round-trip positions (offsets beyond 2^53 included), keys and types', () => {
+    expect(decodeToken(encodeToken(entries))).toEqual(entries);
+  });
+
+  it('are URL-safe', () => {
+    expect(encodeToken(entries)).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('refuse anything not made by encodeToken with a ConfigError', () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const bad = [
+      '',
+      'not a token',
+      b64([]),
+      b64({ a: 1 }),
+      b64([['t', 1.5, '1', 'k', 'x']]),
+      b64([['t', 0, '-1', 'k', 'x']]),
+      b64([['t', 0, '1', 7, 'x']]),
+      b64([[1, 0, '1', 'k', 'x']]),
+    ];
+    for (const token of bad) {
+      let caught: unknown;
+      try {
+        decodeToken(token);
+      } catch (err) {
+        caught = err;
+      }
+      expect(isLtyError(caught, 'LTY_CONFIG'), token).toBe(true);
+    }
+  });
+});
+
+describe('pollUntil', () => {
+  it('resolves as soon as the check holds', async () => {
+    let calls = 0;
+    await pollUntil(async () => ++calls === 3, 1000, 'three calls');
+    expect(calls).toBe(3);
+  });
+
+  it('rejects with a TimeoutError naming what it waited for', async () => {
+    const started = Date.now();
+    const err = await pollUntil(async () => false, 30, 'the moon').catch((e: unknown) => e);
+    expect(isLtyError(err, 'LTY_TIMEOUT')).toBe(true);
+    expect((err as Error).message).toMatch(/the moon not reached within 30 ms/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+});
