@@ -1,4 +1,4 @@
-import type { ApplyResult } from '@listen-to-yourself/core';
+import type { ApplyChange, ApplyResult, EntityRef } from '@listen-to-yourself/core';
 import { describe, expect, it } from 'vitest';
 import { at, increment, newEntity, newTopic, type ContractHarness, type Counter } from './fixtures';
 
@@ -6,42 +6,41 @@ import { at, increment, newEntity, newTopic, type ContractHarness, type Counter 
 export function concurrencyCases(h: ContractHarness): void {
   const { timeoutMs: timeout, concurrency: n } = h.features;
   const statuses = (results: ApplyResult[]) => results.map((r) => r.status).sort();
+  const rounds = 5;
 
   describe('concurrency', () => {
-    // Each race runs twice: on a new entity (racing creates) and on an existing one (racing updates).
+    // Each race runs on a new entity (racing creates) and on an existing one (racing updates), for several
+    // rounds on one store: the first round may be staggered by connections still opening, later ones are not.
     for (const existing of [false, true]) {
       const on = existing ? 'an existing entity' : 'a new entity';
-      const prepare = async () => {
-        const scene = await h.scene();
-        if (existing) await scene.store.apply(increment(scene.entity, 'e0', at(scene.topic, 0)));
-        return { ...scene, before: existing ? 1 : 0 };
+      const race = async (changesFor: (entity: EntityRef, topic: string) => ApplyChange<Counter>[]) => {
+        const store = await h.open();
+        for (let round = 0; round < rounds; round++) {
+          const entity = newEntity();
+          const topic = newTopic();
+          if (existing) await store.apply(increment(entity, 'e0', at(topic, 0)));
+          const results = await Promise.all(changesFor(entity, topic).map((c) => store.apply(c)));
+          expect(statuses(results), `round ${round}`).toEqual([
+            'applied',
+            ...Array<string>(n - 1).fill('duplicate'),
+          ]);
+          const count = existing ? 2 : 1;
+          expect(await store.get<Counter>(entity)).toMatchObject({ version: count, state: { count } });
+        }
       };
 
-      it(`${n} racing applies of one change on ${on}: exactly one is applied`, { timeout }, async () => {
-        const { store, entity, topic, before } = await prepare();
-        const change = increment(entity, 'e1', at(topic, 1));
-        const results = await Promise.all(Array.from({ length: n }, () => store.apply(change)));
-        expect(statuses(results)).toEqual(['applied', ...Array<string>(n - 1).fill('duplicate')]);
-        expect(await store.get<Counter>(entity)).toMatchObject({
-          version: before + 1,
-          state: { count: before + 1 },
-        });
-      });
+      it(`${n} racing applies of one change on ${on}: exactly one is applied`, { timeout }, () =>
+        race((entity, topic) => Array.from({ length: n }, () => increment(entity, 'e1', at(topic, 1)))),
+      );
 
       it(
         `${n} racing applies of one event id from different records on ${on}: one is applied`,
         { timeout },
-        async () => {
-          const { store, entity, topic, before } = await prepare();
+        () =>
           // A retried command produced the same event to several records (here: on several partitions).
-          const changes = Array.from({ length: n }, (_, i) => increment(entity, 'e1', at(topic, 1, i + 1)));
-          const results = await Promise.all(changes.map((c) => store.apply(c)));
-          expect(statuses(results)).toEqual(['applied', ...Array<string>(n - 1).fill('duplicate')]);
-          expect(await store.get<Counter>(entity)).toMatchObject({
-            version: before + 1,
-            state: { count: before + 1 },
-          });
-        },
+          race((entity, topic) =>
+            Array.from({ length: n }, (_, i) => increment(entity, 'e1', at(topic, 1, i + 1))),
+          ),
       );
     }
 
