@@ -1,0 +1,213 @@
+// Runs the order service and the legacy handler as two processes and drives a short scenario over HTTP,
+// printing what happens in plain words. Exits 0 only when every step behaved as described.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const port = Number(process.env.PORT ?? 3300);
+const base = `http://127.0.0.1:${port}`;
+const run = randomUUID().slice(0, 8);
+const children: ChildProcess[] = [];
+let problems = 0;
+
+function start(script: string, name: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', script)], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => process.stdout.write(`  [${name}] ${d.toString()}`));
+  child.stderr.on('data', (d: Buffer) => process.stderr.write(`  [${name}] ${d.toString()}`));
+  children.push(child);
+  return child;
+}
+
+async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const t0 = performance.now();
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, json, ms: performance.now() - t0 };
+}
+
+function check(ok: boolean, text: string) {
+  if (!ok) problems++;
+  console.log(`${ok ? '  ok  ' : '  FAIL'} ${text}`);
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
+const order = (items: { sku: string; quantity: number; unitPriceCents: number }[], customerId = 'alice') => ({
+  customerId,
+  items,
+});
+
+async function main() {
+  console.log('Starting the order service and the legacy system-of-record handler...');
+  start('main.ts', 'orders');
+  start('legacy-main.ts', 'legacy');
+  const up = await until(async () => {
+    const dead = children.find((c) => c.exitCode !== null);
+    if (dead) throw new Error(`a process exited during start-up with code ${dead.exitCode}`);
+    try {
+      return (await fetch(`${base}/health`)).ok ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 60_000);
+  if (!up) throw new Error('the order service did not come up within 60 s');
+
+  console.log('\n1. A customer places an order');
+  const key = `demo-${run}-1`;
+  const created = await http(
+    'POST',
+    '/orders',
+    order([{ sku: 'SKU-BOOK', quantity: 2, unitPriceCents: 1500 }]),
+    {
+      'idempotency-key': key,
+    },
+  );
+  check(
+    created.status === 202,
+    `accepted with 202 after the broker acked (ack latency ${created.ms.toFixed(1)} ms)`,
+  );
+  const orderId = created.json.orderId as string;
+  const token = created.json.token as string;
+
+  console.log('\n2. The same client reads its own write with the consistency token');
+  const read = await http('GET', `/orders/${orderId}`, undefined, { 'consistency-token': token });
+  check(
+    read.status === 200 && read.json.status === 'CONFIRMED',
+    `order ${orderId.slice(0, 8)}… is ${String(read.json.status)} (read waited ${read.ms.toFixed(1)} ms)`,
+  );
+
+  console.log('\n3. The client retries the same request (same Idempotency-Key)');
+  const again = await http(
+    'POST',
+    '/orders',
+    order([{ sku: 'SKU-BOOK', quantity: 2, unitPriceCents: 1500 }]),
+    {
+      'idempotency-key': key,
+    },
+  );
+  const reread = await http('GET', `/orders/${orderId}`, undefined, {
+    'consistency-token': again.json.token as string,
+  });
+  check(
+    again.json.orderId === orderId && reread.json.version === 1,
+    `same order id, and the store changed once (version ${String(reread.json.version)})`,
+  );
+
+  console.log('\n4. Bad input is refused before anything is written');
+  const invalid = await http('POST', '/orders', { customerId: '', items: [] });
+  const issues = (invalid.json.issues as { path: string[]; message: string }[] | undefined) ?? [];
+  check(
+    invalid.status === 400 && issues.length >= 2,
+    `400 with every problem listed: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  );
+  const stranger = await http(
+    'POST',
+    '/orders',
+    order([{ sku: 'SKU-PEN', quantity: 1, unitPriceCents: 200 }], 'mallory'),
+  );
+  check(stranger.status === 422, `422 for an unknown customer: ${String(stranger.json.reason)}`);
+
+  console.log('\n5. An order the legacy system refuses is compensated');
+  const t0 = performance.now();
+  const odd = await http(
+    'POST',
+    '/orders',
+    order([{ sku: 'SKU-UNICORN', quantity: 1, unitPriceCents: 999 }]),
+    {
+      'idempotency-key': `demo-${run}-2`,
+    },
+  );
+  const rejected = await until(async () => {
+    const r = await http('GET', `/orders/${odd.json.orderId as string}`);
+    return r.json.status === 'REJECTED' ? r.json : undefined;
+  }, 20_000);
+  check(
+    rejected !== undefined,
+    `order accepted (202), mirrored by legacy, refused there, and ended REJECTED in ${(performance.now() - t0).toFixed(0)} ms: ${String(rejected?.note)} (history ${JSON.stringify(rejected?.history)})`,
+  );
+
+  console.log('\n6. The customer cancels the first order');
+  const cancel = await http('POST', `/orders/${orderId}/cancel`, {});
+  const cancelled = await http('GET', `/orders/${orderId}`, undefined, {
+    'consistency-token': cancel.json.token as string,
+  });
+  check(
+    cancelled.json.status === 'CANCELLED',
+    `order is ${String(cancelled.json.status)} (history ${JSON.stringify(cancelled.json.history)})`,
+  );
+
+  console.log('\n7. A burst of 200 orders from 20 clients');
+  const acks: number[] = [];
+  const accepted: { orderId: string; token: string }[] = [];
+  const t1 = performance.now();
+  await Promise.all(
+    Array.from({ length: 20 }, async (_, c) => {
+      for (let i = 0; i < 10; i++) {
+        const r = await http(
+          'POST',
+          '/orders',
+          order([{ sku: 'SKU-MUG', quantity: 1, unitPriceCents: 800 }], `customer-${c}`),
+          {
+            'idempotency-key': `demo-${run}-burst-${c}-${i}`,
+          },
+        );
+        if (r.status === 202) {
+          acks.push(r.ms);
+          accepted.push({ orderId: r.json.orderId as string, token: r.json.token as string });
+        }
+      }
+    }),
+  );
+  const sendMs = performance.now() - t1;
+  let confirmed = 0;
+  for (const a of accepted) {
+    const r = await http('GET', `/orders/${a.orderId}`, undefined, { 'consistency-token': a.token });
+    if (r.status === 200 && r.json.status === 'CONFIRMED') confirmed++;
+  }
+  acks.sort((a, b) => a - b);
+  const pct = (p: number) => acks[Math.min(acks.length - 1, Math.floor(p * acks.length))]!.toFixed(1);
+  check(
+    acks.length === 200 && confirmed === 200,
+    `${acks.length} accepted and ${confirmed} read back CONFIRMED in ${sendMs.toFixed(0)} ms; ack latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms; all applied ${(performance.now() - t1).toFixed(0)} ms after the first send`,
+  );
+
+  const health = await http('GET', '/health');
+  console.log(
+    `\nSelf-subscriber: ${String(health.json.applied)} events applied, ${String(health.json.duplicates)} duplicates skipped, ${String(health.json.deadLettered)} dead-lettered.`,
+  );
+}
+
+try {
+  await main();
+} catch (err) {
+  problems++;
+  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+  );
+}
+console.log(
+  problems === 0
+    ? '\nDemo finished: every step behaved as described.'
+    : `\nDemo finished with ${problems} problem(s).`,
+);
+process.exit(problems === 0 ? 0 : 1);

@@ -1,0 +1,95 @@
+import {
+  isLtyError,
+  uuidV5,
+  type CommandValidationError,
+  type CommandRejectedError,
+  type Service,
+} from '@listen-to-yourself/core';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { CancelOrder, CreateOrder, type Order } from './domain';
+
+const ORDER_ID_NAMESPACE = '0b8f3a6e-3c2d-4f0a-9a51-6c7e2d1f4b90';
+
+/** The HTTP face of the order service. */
+export function buildApp(service: Service, options: { readWaitMs: number }): FastifyInstance {
+  const app = Fastify({ logger: false });
+
+  // #region post-orders
+  app.post('/orders', async (req, reply) => {
+    const key = header(req.headers['idempotency-key']);
+    // The same Idempotency-Key always names the same order, so a repeated request is the same command.
+    const orderId = key ? uuidV5(`order\u0000${key}`, ORDER_ID_NAMESPACE) : crypto.randomUUID();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const receipt = await service.send(CreateOrder, { ...body, orderId } as never, { idempotencyKey: key });
+      return reply
+        .code(202)
+        .header('consistency-token', receipt.token)
+        .send({ orderId, status: 'PENDING', eventIds: receipt.eventIds, token: receipt.token });
+    } catch (err) {
+      return failure(reply, err);
+    }
+  });
+  // #endregion post-orders
+
+  app.post<{ Params: { id: string } }>('/orders/:id/cancel', async (req, reply) => {
+    const key = header(req.headers['idempotency-key']);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const receipt = await service.send(CancelOrder, { ...body, orderId: req.params.id }, {
+        idempotencyKey: key ? `cancel:${key}` : undefined,
+      });
+      return reply
+        .code(202)
+        .header('consistency-token', receipt.token)
+        .send({ orderId: req.params.id, token: receipt.token });
+    } catch (err) {
+      return failure(reply, err);
+    }
+  });
+
+  // #region get-order
+  app.get<{ Params: { id: string } }>('/orders/:id', async (req, reply) => {
+    const token = header(req.headers['consistency-token']);
+    if (token) {
+      try {
+        await service.waitForApplied(token, { timeoutMs: options.readWaitMs });
+      } catch (err) {
+        if (isLtyError(err, 'LTY_TIMEOUT')) {
+          // Never stale data presented as fresh: say it is not there yet.
+          return reply.code(504).send({
+            error: 'not-yet-applied',
+            message: `the write behind this token was not applied within ${options.readWaitMs} ms; retry`,
+          });
+        }
+        if (isLtyError(err, 'LTY_CONFIG'))
+          return reply.code(400).send({ error: 'bad-token', message: err.message });
+        throw err;
+      }
+    }
+    const found = await service.read<Order>({ type: 'order', id: req.params.id });
+    if (!found) return reply.code(404).send({ error: 'not-found' });
+    return reply.send({ ...found.state, version: found.version });
+  });
+  // #endregion get-order
+
+  app.get('/health', async () => ({ status: 'ok', ...service.stats() }));
+  return app;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function failure(reply: FastifyReply, err: unknown) {
+  if (isLtyError(err, 'LTY_COMMAND_VALIDATION')) {
+    return reply.code(400).send({ error: 'validation', issues: (err as CommandValidationError).issues });
+  }
+  if (isLtyError(err, 'LTY_COMMAND_REJECTED')) {
+    return reply.code(422).send({ error: 'rejected', reason: (err as CommandRejectedError).reason });
+  }
+  if (isLtyError(err) && err.retriable) {
+    return reply.code(503).header('retry-after', '1').send({ error: 'unavailable', message: err.message });
+  }
+  throw err;
+}

@@ -1,0 +1,23 @@
+/** Where the example finds its servers: the same variables the project's tests use, with local defaults. */
+export interface OrderServiceConfig {
+  brokers: string[];
+  postgresUrl: string;
+  /** Service name: topic `<name>.events`, groups `<name>.self` and `<name>.legacy`. */
+  serviceName: string;
+  /** Postgres schema of the state store and the legacy table. */
+  schema: string;
+  port: number;
+  /** Longest wait of GET /orders/:id for a consistency token. */
+  readWaitMs: number;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServiceConfig {
+  return {
+    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').filter(Boolean),
+    postgresUrl: env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    serviceName: env.ORDER_SERVICE_NAME ?? 'orders',
+    schema: env.ORDER_SERVICE_SCHEMA ?? 'orders',
+    port: Number(env.PORT ?? 3000),
+    readWaitMs: Number(env.READ_WAIT_MS ?? 2000),
+  };
+}

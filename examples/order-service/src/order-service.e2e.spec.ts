@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app';
+import { configFromEnv } from './config';
+import { legacyTable } from './legacy';
+import { startLegacyHandler, startOrderService, type Running } from './service';
+
+// A fresh topic, groups and schema per run, so runs never see each other's orders.
+const id = randomUUID().slice(0, 8);
+const config = {
+  ...configFromEnv(),
+  serviceName: `orders-e2e-${id}`,
+  schema: `orders_e2e_${id}`,
+  readWaitMs: 10_000,
+};
+let orders: Running;
+let legacy: Running;
+let app: FastifyInstance;
+let base = '';
+
+async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const item = (sku: string, quantity = 1, unitPriceCents = 500) => ({ sku, quantity, unitPriceCents });
+
+beforeAll(async () => {
+  orders = await startOrderService(config);
+  legacy = await startLegacyHandler(config);
+  app = buildApp(orders.service, { readWaitMs: config.readWaitMs });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await app?.close();
+  await legacy?.close();
+  await orders?.pool.query(`DROP SCHEMA IF EXISTS "${config.schema}" CASCADE`).catch(() => undefined);
+  await orders?.close();
+});
+
+async function finalStatus(orderId: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  let last: Record<string, unknown> = {};
+  await expect
+    .poll(
+      async () => {
+        last = (await http('GET', `/orders/${orderId}`)).json;
+        const legacyRow = await orders.pool.query(
+          `SELECT status FROM ${legacyTable(config.schema)} WHERE order_id = $1`,
+          [orderId],
+        );
+        // Settled when legacy has seen it, and a refusal has come back as REJECTED.
+        const l = legacyRow.rows[0]?.status as string | undefined;
+        return l === 'ACCEPTED'
+          ? last.status === 'CONFIRMED'
+          : l === 'REFUSED'
+            ? last.status === 'REJECTED'
+            : false;
+      },
+      { timeout: timeoutMs, interval: 100 },
+    )
+    .toBe(true);
+  return last;
+}
+
+describe('order service over HTTP on the real stack', () => {
+  it('accepts an order, reads its own write, and absorbs a repeated request', async () => {
+    const key = `k-${randomUUID()}`;
+    const body = { customerId: 'alice', items: [item('SKU-BOOK', 2, 1500)] };
+    const first = await http('POST', '/orders', body, { 'idempotency-key': key });
+    expect(first.status).toBe(202);
+    const read = await http('GET', `/orders/${first.json.orderId as string}`, undefined, {
+      'consistency-token': first.json.token as string,
+    });
+    expect(read.status).toBe(200);
+    expect(read.json).toMatchObject({ status: 'CONFIRMED', totalCents: 3000, version: 1 });
+
+    const second = await http('POST', '/orders', body, { 'idempotency-key': key });
+    expect(second.json.orderId).toBe(first.json.orderId);
+    const reread = await http('GET', `/orders/${second.json.orderId as string}`, undefined, {
+      'consistency-token': second.json.token as string,
+    });
+    expect(reread.json.version).toBe(1);
+  });
+
+  it('refuses invalid input with every problem listed and produces nothing', async () => {
+    const before = orders.service.stats().applied;
+    const res = await http('POST', '/orders', { customerId: '', items: [] });
+    expect(res.status).toBe(400);
+    const paths = (res.json.issues as { path: string[] }[]).map((i) => i.path.join('.')).sort();
+    expect(paths).toEqual(['customerId', 'items']);
+    const stranger = await http('POST', '/orders', { customerId: 'mallory', items: [item('SKU-PEN')] });
+    expect(stranger.status).toBe(422);
+    const bogusToken = await http('GET', `/orders/${randomUUID()}`, undefined, {
+      'consistency-token': 'nope',
+    });
+    expect(bogusToken.status).toBe(400);
+    expect(orders.service.stats().applied).toBe(before);
+  });
+
+  it('compensates an order the legacy system refuses: it ends REJECTED', async () => {
+    const res = await http(
+      'POST',
+      '/orders',
+      { customerId: 'bob', items: [item('SKU-UNICORN')] },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(res.status).toBe(202);
+    const final = await finalStatus(res.json.orderId as string);
+    expect(final).toMatchObject({ status: 'REJECTED', history: ['CONFIRMED', 'REJECTED'] });
+    expect(String(final.note)).toContain('unknown SKU SKU-UNICORN');
+  });
+
+  it('applies a create and an immediate cancel of one order in order', async () => {
+    const res = await http(
+      'POST',
+      '/orders',
+      { customerId: 'carol', items: [item('SKU-LAMP')] },
+      { 'idempotency-key': randomUUID() },
+    );
+    const cancel = await http('POST', `/orders/${res.json.orderId as string}/cancel`, {});
+    expect(cancel.status).toBe(202);
+    const read = await http('GET', `/orders/${res.json.orderId as string}`, undefined, {
+      'consistency-token': cancel.json.token as string,
+    });
+    expect(read.json).toMatchObject({
+      status: 'CANCELLED',
+      history: ['CONFIRMED', 'CANCELLED'],
+      totalCents: 500,
+    });
+  });
+
+  it('ends each of 500 concurrent orders from 50 clients CONFIRMED or REJECTED exactly once, in both stores', async () => {
+    const accepted: { orderId: string; refused: boolean }[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, c) => {
+        for (let i = 0; i < 10; i++) {
+          // Every 7th order has a SKU the legacy system does not know.
+          const refused = (c * 10 + i) % 7 === 0;
+          const res = await http(
+            'POST',
+            '/orders',
+            { customerId: `customer-${c}`, items: [item(refused ? 'SKU-GHOST' : 'SKU-MUG')] },
+            { 'idempotency-key': `burst-${id}-${c}-${i}` },
+          );
+          expect(res.status).toBe(202);
+          accepted.push({ orderId: res.json.orderId as string, refused });
+        }
+      }),
+    );
+    expect(accepted).toHaveLength(500);
+    const table = legacyTable(config.schema);
+    await expect
+      .poll(async () => Number((await orders.pool.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n), {
+        timeout: 60_000,
+        interval: 250,
+      })
+      .toBeGreaterThanOrEqual(500);
+    for (const a of accepted) {
+      const final = await finalStatus(a.orderId);
+      expect(final.status).toBe(a.refused ? 'REJECTED' : 'CONFIRMED');
+      expect(final.version).toBe(a.refused ? 2 : 1);
+    }
+    const legacyRows = await orders.pool.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM ${table} WHERE order_id = ANY($1::uuid[]) GROUP BY status`,
+      [accepted.map((a) => a.orderId)],
+    );
+    const byStatus = Object.fromEntries(legacyRows.rows.map((r) => [r.status, Number(r.n)]));
+    const refusedCount = accepted.filter((a) => a.refused).length;
+    expect(byStatus).toEqual({ ACCEPTED: 500 - refusedCount, REFUSED: refusedCount });
+  }, 180_000);
+});

@@ -1,0 +1,44 @@
+import { createService, type Logger, type Service } from '@listen-to-yourself/core';
+import { postgresStateStore } from '@listen-to-yourself/postgres';
+import pg from 'pg';
+import type { OrderServiceConfig } from './config';
+import { CancelOrder, CreateOrder } from './domain';
+import { orderHandlers } from './handlers';
+import { createLegacyTable, legacyHandlers } from './legacy';
+
+export interface Running {
+  service: Service;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+// #region service
+/** The order service: takes commands, produces events, and applies its own events to Postgres. */
+export async function startOrderService(config: OrderServiceConfig, logger?: Logger): Promise<Running> {
+  const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 10 });
+  const service = createService({
+    name: config.serviceName,
+    kafka: { brokers: config.brokers },
+    store: postgresStateStore({ pool }, { schema: config.schema }),
+    commands: [CreateOrder, CancelOrder],
+    handlers: orderHandlers,
+    ...(logger ? { logger } : {}),
+  });
+  await service.start();
+  return { service, pool, close: async () => (await service.stop(), await pool.end()) };
+}
+// #endregion service
+
+/** The legacy handler: same topic, its own consumer group, no commands and no state store of ours. */
+export async function startLegacyHandler(config: OrderServiceConfig, logger?: Logger): Promise<Running> {
+  const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 4 });
+  await createLegacyTable(pool, config.schema);
+  const service = createService({
+    name: config.serviceName,
+    kafka: { brokers: config.brokers, clientId: `${config.serviceName}-legacy` },
+    handlers: legacyHandlers(pool, config.schema, `${config.serviceName}.legacy`),
+    ...(logger ? { logger } : {}),
+  });
+  await service.start();
+  return { service, pool, close: async () => (await service.stop(), await pool.end()) };
+}
