@@ -19,5 +19,12 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
   fi
 fi
 
+# kcat is the independent reader some integration tests check our records with.
+if ! command -v kcat >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing kcat"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q kcat >/dev/null 2>&1 ||
+    (apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q kcat >/dev/null)
+fi
+
 cd "$ROOT"
 pnpm install --frozen-lockfile --reporter=append-only | tail -n 3
