@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: the example order service and its legacy handler, end to end on real Kafka and Postgres.
+# The main job: the example services end to end: the order service and its legacy handler on Kafka and
+# Postgres, then the fitness tracker on Kafka and Cassandra.
 # Installs what is missing, starts the services it needs (or uses KAFKA_BROKERS / POSTGRES_URL), runs the
 # scripted scenario, then stops what it started.
 set -uo pipefail
@@ -14,9 +15,11 @@ cleanup() {
   if [ ${#started[@]} -gt 0 ]; then bash scripts/services/services.sh down "${started[@]}" >/dev/null; fi
 }
 trap cleanup EXIT
-for s in postgres kafka; do
+for s in postgres kafka cassandra; do
   if ! bash scripts/services/services.sh status "$s" >/dev/null 2>&1; then started+=("$s"); fi
 done
 if [ ${#started[@]} -gt 0 ]; then bash scripts/services/services.sh up "${started[@]}" || exit 1; fi
 
-pnpm --filter order-service demo
+pnpm --filter order-service demo || exit 1
+echo
+pnpm --filter fitness-tracker start
