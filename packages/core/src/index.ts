@@ -74,6 +74,14 @@ export type { FailureKind } from './retry/classify';
 
 export { DLQ_HEADERS } from './dlq/dead-letter';
 export type { DeadLetterReason } from './dlq/dead-letter';
+export { REDRIVE_HEADERS, RELEASE_MARKER_TYPE } from './dlq/control-records';
+export type { DlqControl } from './dlq/control-records';
+export { deadLetters } from './dlq/dead-letters';
+export type { DeadLetters, GroupStatus, PartitionStatus, ReleaseResult } from './dlq/dead-letters';
+export { deadLettersDefaults } from './dlq/dead-letters-options';
+export type { DeadLettersOptions } from './dlq/dead-letters-options';
+export type { DeadLetter } from './dlq/dead-letter-view';
+export type { DeadLetterSelection } from './dlq/redrive-plan';
 
 export {
   LtyError,

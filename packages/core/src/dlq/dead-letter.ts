@@ -22,6 +22,8 @@ export const DLQ_HEADERS = Object.freeze({
   attempts: 'lty-dlq-attempts',
   firstFailureAt: 'lty-dlq-first-failure-at',
   lastFailureAt: 'lty-dlq-last-failure-at',
+  /** Set on the DLQ's control records (`released`, `refused`, `barrier`) instead of the failure headers. */
+  control: 'lty-dlq-control',
 });
 
 export interface DeadLetterInput {

@@ -5,11 +5,13 @@ import { prepareCommand, type PreparedEvent } from '../command/prepare-command';
 import { ConfigError, ServiceStateError } from '../errors/errors';
 import type { EventDefinition, EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
+import { dlqTail } from '../dlq/dlq-tail';
 import { uuidV5 } from '../ids/uuid';
 import { reached, type RecordPosition } from '../store/position';
 import type { EntityRef, StoredEntity } from '../store/state-store';
 import { newCounters, type SubscriberCounters } from '../subscriber/counters';
 import type { AnyHandler } from '../subscriber/handlers';
+import { createParking } from '../subscriber/parking';
 import { createBatchHandler } from '../subscriber/partition-worker';
 import { kafkaTransport } from '../transport/kafka-transport';
 import type { Consumption, OffsetCommit, OutgoingRecord } from '../transport/transport';
@@ -165,7 +167,13 @@ export function createService(options: ServiceOptions): Service {
         await transport.ensureTopics(
           topics.flatMap((t) => [
             { topic: t, partitions, replicationFactor: rf, ...(config ? { config } : {}) },
-            { topic: dlqTopic(t), partitions, replicationFactor: rf, ...(config ? { config } : {}) },
+            // Kept forever: the DLQ is the record of which keys are parked (see subscriber/parking.ts).
+            {
+              topic: dlqTopic(t),
+              partitions,
+              replicationFactor: rf,
+              config: { ...config, 'retention.ms': '-1' },
+            },
           ]),
         );
       }
@@ -190,7 +198,11 @@ export function createService(options: ServiceOptions): Service {
           onApplied,
         };
         if (ownRoutes.size > 0) {
-          const eachBatch = createBatchHandler({ ...common, groupId, routes: ownRoutes });
+          const tail = dlqTail({ transport, dlqTopic: dlqTopic(topic), groupId, logger });
+          await tail.start();
+          consumptions.push(tail);
+          const parking = createParking(tail);
+          const eachBatch = createBatchHandler({ ...common, groupId, routes: ownRoutes, parking });
           consumptions.push(
             await transport.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch }),
           );

@@ -7,8 +7,22 @@ export interface SubscriberCounters {
   ignored: number;
   retries: number;
   deadLettered: number;
+  /** Records sent to the DLQ because their key was parked behind an earlier dead letter. */
+  parked: number;
+  /** Keys released by a redrive or purge. */
+  released: number;
 }
 
 export function newCounters(): SubscriberCounters {
-  return { applied: 0, duplicates: 0, handled: 0, emitted: 0, ignored: 0, retries: 0, deadLettered: 0 };
+  return {
+    applied: 0,
+    duplicates: 0,
+    handled: 0,
+    emitted: 0,
+    ignored: 0,
+    retries: 0,
+    deadLettered: 0,
+    parked: 0,
+    released: 0,
+  };
 }

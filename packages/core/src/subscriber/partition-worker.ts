@@ -1,40 +1,24 @@
-import type { Codec } from '../codec/codec';
+import { REDRIVE_HEADERS } from '../dlq/control-records';
+import type { DeadLetterReason } from '../dlq/dead-letter';
 import { DecodeError, RetriesExhaustedError, messageOf } from '../errors/errors';
 import { isLtyError } from '../errors/lty-error';
-import type { EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
-import { deadLetterRecord, type DeadLetterReason } from '../dlq/dead-letter';
 import { classifyFailure } from '../retry/classify';
-import type { Logger } from '../service/logger';
-import { nextOffset, type RecordPosition } from '../store/position';
-import type { StateStore } from '../store/state-store';
-import type { Batch, BatchControl, IncomingRecord, OffsetCommit, Transport } from '../transport/transport';
-import type { SubscriberCounters } from './counters';
+import { nextOffset } from '../store/position';
+import type { Batch, BatchControl, IncomingRecord } from '../transport/transport';
+import {
+  answerReleaseMarker,
+  deadLetter,
+  isOwnReleaseMarker,
+  keyParkedError,
+  type Outcome,
+} from './dead-lettering';
 import { decodeRecord, recordType } from './decode-record';
 import type { AnyHandler } from './handlers';
 import { sleepWhileRunning } from './sleep';
+import type { WorkerDeps } from './worker-deps';
 
-/** Everything one consumer group's batches need. */
-export interface WorkerDeps {
-  readonly groupId: string;
-  readonly codec: Codec;
-  readonly transport: Transport;
-  readonly store: StateStore | undefined;
-  readonly routes: ReadonlyMap<string, AnyHandler>;
-  readonly entityType: (handler: AnyHandler) => string;
-  readonly dlqTopic: (topic: string) => string;
-  /** Longest wait between attempts of a transient fault (retried without limit). */
-  readonly transientMaxDelayMs: number;
-  /** Records handled between offset commits within one batch. */
-  readonly commitEveryRecords: number;
-  readonly counters: SubscriberCounters;
-  readonly logger: Logger;
-  /** Produces a handler's follow-up events with the consumed offset, in one transaction. */
-  readonly emit: (drafts: readonly EventDraft[], cause: ConsumedEvent, offset: OffsetCommit) => Promise<void>;
-  readonly onApplied: (position: RecordPosition) => void;
-}
-
-type Outcome = 'done' | 'aborted';
+export type { WorkerDeps } from './worker-deps';
 
 /** Handles one partition's batch in order: decode, apply or handle with retries, dead-letter, commit. */
 export function createBatchHandler(deps: WorkerDeps) {
@@ -51,9 +35,11 @@ export function createBatchHandler(deps: WorkerDeps) {
         deps.logger.warn('offset commit failed', { groupId: deps.groupId, error: messageOf(err) });
       }
     };
+    if (deps.parking && !(await deps.parking.beforeBatch(batch, control))) return;
     for (const record of batch.records) {
       if (!control.isRunning()) break;
       if ((await processRecord(deps, record, control)) === 'aborted') break;
+      deps.parking?.handled(record.topic, record.partition, record.offset);
       doneUpTo = record.offset;
       sinceCommit++;
       if (sinceCommit >= deps.commitEveryRecords) await commit();
@@ -68,13 +54,25 @@ async function processRecord(
   control: BatchControl,
 ): Promise<Outcome> {
   const type = recordType(record);
+  // Release markers and redriven copies meant for another group: that group's business, not ours.
+  const redriveGroup = record.headers[REDRIVE_HEADERS.group];
+  if (redriveGroup !== undefined && redriveGroup !== deps.groupId) {
+    deps.counters.ignored++;
+    return 'done';
+  }
+  if (isOwnReleaseMarker(deps, record)) return answerReleaseMarker(deps, record, control);
+  const handler = type === undefined ? undefined : deps.routes.get(type);
+  const key = record.key?.toString('utf8');
+  // A record we would apply (or dead-letter as undecodable) waits behind its key's dead letter.
+  if (key && (handler || type === undefined) && deps.parking?.isParked(key)) {
+    return deadLetter(deps, record, control, 'parked', keyParkedError(key), 0, new Date());
+  }
   if (type === undefined) {
     const err = new DecodeError(
       `Record at ${record.topic}[${record.partition}]@${record.offset} has no event type`,
     );
     return deadLetter(deps, record, control, 'decode', err, 1, new Date());
   }
-  const handler = deps.routes.get(type);
   if (!handler) {
     deps.counters.ignored++;
     return 'done';
@@ -150,49 +148,4 @@ function permanentReason(err: unknown): DeadLetterReason {
   if (isLtyError(err, 'LTY_DECODE')) return 'decode';
   if (isLtyError(err, 'LTY_SCHEMA')) return 'schema';
   return 'non-retryable';
-}
-
-/** Produces the dead letter, retrying a failing produce until it succeeds or the consumer stops. */
-async function deadLetter(
-  deps: WorkerDeps,
-  record: IncomingRecord,
-  control: BatchControl,
-  reason: DeadLetterReason,
-  error: unknown,
-  attempts: number,
-  firstFailureAt: Date,
-): Promise<Outcome> {
-  const dlqTopic = deps.dlqTopic(record.topic);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const partitions = await deps.transport.partitionCount(dlqTopic);
-      const dead = deadLetterRecord({
-        record,
-        dlqTopic,
-        dlqPartition: partitions > 0 ? record.partition % partitions : 0,
-        groupId: deps.groupId,
-        reason,
-        error,
-        attempts,
-        firstFailureAt,
-        lastFailureAt: new Date(),
-      });
-      await deps.transport.produce([dead]);
-      deps.counters.deadLettered++;
-      deps.logger.error('event dead-lettered', {
-        groupId: deps.groupId,
-        reason,
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        error: messageOf(error),
-      });
-      return 'done';
-    } catch (err) {
-      deps.logger.warn('dead-letter produce failed, will retry', { error: messageOf(err) });
-      if (!(await sleepWhileRunning(Math.min(deps.transientMaxDelayMs, 100 * 2 ** attempt), control))) {
-        return 'aborted';
-      }
-    }
-  }
 }

@@ -1,0 +1,32 @@
+import type { Codec } from '../codec/codec';
+import type { EventDraft } from '../event/define-event';
+import type { ConsumedEvent } from '../event/envelope';
+import type { Logger } from '../service/logger';
+import type { RecordPosition } from '../store/position';
+import type { StateStore } from '../store/state-store';
+import type { OffsetCommit, Transport } from '../transport/transport';
+import type { SubscriberCounters } from './counters';
+import type { AnyHandler } from './handlers';
+import type { Parking } from './parking';
+
+/** Everything one consumer group's batches need. */
+export interface WorkerDeps {
+  readonly groupId: string;
+  readonly codec: Codec;
+  readonly transport: Transport;
+  readonly store: StateStore | undefined;
+  readonly routes: ReadonlyMap<string, AnyHandler>;
+  readonly entityType: (handler: AnyHandler) => string;
+  readonly dlqTopic: (topic: string) => string;
+  /** Longest wait between attempts of a transient fault (retried without limit). */
+  readonly transientMaxDelayMs: number;
+  /** Records handled between offset commits within one batch. */
+  readonly commitEveryRecords: number;
+  readonly counters: SubscriberCounters;
+  readonly logger: Logger;
+  /** Produces a handler's follow-up events with the consumed offset, in one transaction. */
+  readonly emit: (drafts: readonly EventDraft[], cause: ConsumedEvent, offset: OffsetCommit) => Promise<void>;
+  readonly onApplied: (position: RecordPosition) => void;
+  /** Key parking; the self-subscriber has it, `onEvent` groups do not. */
+  readonly parking?: Parking;
+}
