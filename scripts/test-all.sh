@@ -7,6 +7,8 @@ cd "$ROOT"
 export PATH="$HOME/.local/bin:$PATH"
 
 if [ "${LTY_SKIP_BOOTSTRAP:-}" != 1 ]; then bash scripts/bootstrap.sh || exit 1; fi
+# The examples run as child processes import the packages as users do, from their built dist.
+bash scripts/build-if-stale.sh || exit 1
 
 started=()
 cleanup() {

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { type Profile, LogWorkout, SyncDevice } from './domain';
 import { configFromEnv, startFitnessService } from './service';
 
-const { service, close } = await startFitnessService(configFromEnv());
+const running = await startFitnessService(configFromEnv());
+const { service } = running;
 const user = `runner-${randomUUID().slice(0, 6)}`;
 const day = new Date().toISOString().slice(0, 10);
 let problems = 0;
@@ -62,7 +63,7 @@ try {
     `profile version ${profile?.version}; ${service.stats().applied} applied, ${service.stats().duplicates} duplicate skipped`,
   );
 } finally {
-  await close();
+  await running.close();
 }
 console.log(
   problems === 0
