@@ -1,0 +1,67 @@
+import type { ResolvedCassandraOptions } from './options';
+
+/** The clustering value of an entity's state row; its dedup markers sort after it as `e:<eventId>`. */
+export const STATE_ROW = '';
+
+/** The clustering value of the dedup marker of one event id. */
+export function markerRow(eventId: string): string {
+  return `e:${eventId}`;
+}
+
+/** `CREATE KEYSPACE IF NOT EXISTS` with the configured replication, as a CQL map literal. */
+export function createKeyspaceCql(opts: ResolvedCassandraOptions): string {
+  const entries = Object.entries(opts.replication).map(
+    ([k, v]) => `'${k}': ${typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`}`,
+  );
+  return `CREATE KEYSPACE IF NOT EXISTS ${opts.keyspace} WITH replication = {${entries.join(', ')}}`;
+}
+
+/**
+ * One table, one partition per entity. The partition holds the state row (`row = ''`: state as JSON, version,
+ * position) and one dedup marker per applied event id (`row = 'e:<eventId>'`, written with a TTL). Because the
+ * markers share the entity's partition, "not seen before" and "new state" are checked and written by one
+ * conditional batch, which Cassandra allows only inside a single partition.
+ */
+export function createTableCql(opts: ResolvedCassandraOptions): string {
+  return `CREATE TABLE IF NOT EXISTS ${opts.keyspace}.${opts.table} (
+    entity_type text,
+    entity_id text,
+    row text,
+    state text,
+    version bigint,
+    pos_topic text,
+    pos_partition int,
+    pos_offset bigint,
+    writer uuid,
+    PRIMARY KEY ((entity_type, entity_id), row)
+  )`;
+}
+
+/** The statements of the store, all prepared; the keyspace and table are validated identifiers. */
+export function statements(opts: ResolvedCassandraOptions) {
+  const t = `${opts.keyspace}.${opts.table}`;
+  const where = 'WHERE entity_type = ? AND entity_id = ?';
+  // The stored position is part of every state-row condition: a position-only write keeps the version, so
+  // conditioning on the version alone would let a slower writer put back an older position.
+  const unchanged = 'IF version = ? AND pos_topic = ? AND pos_partition = ? AND pos_offset = ?';
+  const stateColumns = 'state, version, pos_topic, pos_partition, pos_offset';
+  return {
+    /** The state row and the marker of one event id, in one single-partition read. */
+    readForDecision: `SELECT row, ${stateColumns}, writer FROM ${t} ${where} AND row IN (?, ?)`,
+    readState: `SELECT ${stateColumns} FROM ${t} ${where} AND row = ?`,
+    insertState:
+      `INSERT INTO ${t} (entity_type, entity_id, row, ${stateColumns}) ` +
+      'VALUES (?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS',
+    updateState:
+      `UPDATE ${t} SET state = ?, version = ?, pos_topic = ?, pos_partition = ?, pos_offset = ? ` +
+      `${where} AND row = ? ${unchanged}`,
+    insertMarker:
+      `INSERT INTO ${t} (entity_type, entity_id, row, version, writer) ` +
+      'VALUES (?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
+    advancePosition:
+      `UPDATE ${t} SET pos_topic = ?, pos_partition = ?, pos_offset = ? ` +
+      `${where} AND row = ? ${unchanged}`,
+  } as const;
+}
+
+export type Statements = ReturnType<typeof statements>;
