@@ -14,10 +14,23 @@ export interface DecodeInput {
   readonly definition: EventDefinition;
 }
 
+/** What `prepare()` gets: the event types of one topic. */
+export interface PrepareInput {
+  readonly topic: string;
+  readonly events: readonly EventDefinition[];
+  /**
+   * True for a topic the service only reads (an `onEvent` subscription to another service's topic): a codec
+   * that registers schemas checks it can read what is registered there, and registers nothing.
+   */
+  readonly consumeOnly?: boolean;
+}
+
 /**
  * Turns event payloads into record values and back. Contract:
- * - `prepare()` runs once at service start with every event type the service produces or consumes; a codec that
- *   registers schemas does it there and fails start with a clear error when it cannot.
+ * - `prepare()` runs at service start, once per topic, with every event type the service produces or consumes
+ *   there; a codec that registers schemas does it there and fails start with a clear error when it cannot. The
+ *   events a command produces are known only at run time (`toEvents()` returns drafts), so `encode()` must also
+ *   accept a type `prepare()` did not see (a registering codec registers it on first use).
  * - `decode()` throws `DecodeError` for a value it cannot read (never retried: the record is dead-lettered) and a
  *   retriable error for a fault that heals (a registry briefly unreachable). It does not check the event schema:
  *   the subscriber does that after decoding.
@@ -25,7 +38,7 @@ export interface DecodeInput {
  */
 export interface Codec {
   readonly name: string;
-  prepare(ctx: { topic: string; events: readonly EventDefinition[] }): Promise<void>;
+  prepare(ctx: PrepareInput): Promise<void>;
   encode(input: EncodeInput): Promise<Buffer>;
   decode(input: DecodeInput): Promise<unknown>;
 }

@@ -180,9 +180,20 @@ export function createService(options: ServiceOptions): Service {
       partitionCount = await transport.partitionCount(topic);
       if (partitionCount === 0)
         throw new ConfigError(`topic ${topic}`, ['does not exist; create it or enable ensureTopics']);
-      const definitions = new Map<string, EventDefinition>();
-      for (const h of handlers) definitions.set(h.definition.type, h.definition);
-      await codec.prepare({ topic, events: [...definitions.values()] });
+      // The codec sees each topic's event types: the own topic's (handled or declared in `events`), then
+      // those of topics the service only reads. Types a command produces undeclared reach it on first encode.
+      const byTopic = new Map<string, Map<string, EventDefinition>>([[topic, new Map()]]);
+      const add = (t: string, d: EventDefinition) =>
+        byTopic.set(t, (byTopic.get(t) ?? new Map()).set(d.type, d));
+      for (const d of options.events ?? []) add(topic, d);
+      for (const h of handlers) add(h.kind === 'own' ? topic : groups.get(h.group)!.topic, h.definition);
+      for (const [t, defs] of byTopic) {
+        await codec.prepare({
+          topic: t,
+          events: [...defs.values()],
+          ...(t === topic ? {} : { consumeOnly: true }),
+        });
+      }
       if (opts.subscribe) {
         const common = {
           codec,

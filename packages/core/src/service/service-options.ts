@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Codec } from '../codec/codec';
 import type { CommandDefinition } from '../command/define-command';
+import type { EventDefinition } from '../event/define-event';
 import type { StateStore } from '../store/state-store';
 import type { AnyHandler } from '../subscriber/handlers';
 import type { KafkaTransportOptions } from '../transport/kafka-transport-options';
@@ -39,6 +40,12 @@ export interface ServiceOptions {
   codec?: Codec;
   commands?: readonly CommandDefinition[];
   handlers?: readonly AnyHandler[];
+  /**
+   * Event types the commands produce that no own handler applies. Handled types need no listing. Given to the
+   * codec at start, so a registry codec registers and checks their schemas before the first send (otherwise on
+   * first use) and, with the topic subject strategy, knows the topic carries several types.
+   */
+  events?: readonly EventDefinition[];
   topic?: {
     /** @defaultValue `<name>.events` */
     name?: string;
@@ -73,6 +80,7 @@ const fieldsSchema = z
     codec: obj('a Codec').optional(),
     commands: z.array(obj('a command definition')).optional(),
     handlers: z.array(obj('a handler')).optional(),
+    events: z.array(obj('an event definition')).optional(),
     topic: z
       .object({
         name: z.string().min(1).optional(),
