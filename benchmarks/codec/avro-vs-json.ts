@@ -3,7 +3,7 @@
 // registry`). Run: node --import tsx benchmarks/codec/avro-vs-json.ts [events per round, default 50000]
 import { randomUUID } from 'node:crypto';
 // zod is core's dependency, not the workspace root's: import core's copy, the one defineEvent checks against.
-import { z } from '../../packages/core/node_modules/zod/index.js';
+import { z } from 'zod';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
 import {
   avroCodec,

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../errors/errors';
+import { isZodSchema } from '../errors/zod-issues';
 import type { EventDraft } from '../event/define-event';
 import type { EntityRef, StoredEntity } from '../store/state-store';
 
@@ -54,7 +55,8 @@ export function defineCommand<S extends z.ZodType>(
   if (typeof options.name !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(options.name)) {
     problems.push('name must be a non-empty name of letters, digits, ".", "_", ":" or "-"');
   }
-  if (!(options.input instanceof z.ZodType)) problems.push('input must be a zod schema');
+  // Duck-typed, not instanceof: the user's zod may be another copy than ours.
+  if (!isZodSchema(options.input)) problems.push('input must be a zod schema');
   if (options.validate !== undefined && typeof options.validate !== 'function') {
     problems.push('validate must be a function');
   }

@@ -9,3 +9,14 @@ export function toIssues(error: z.ZodError): ValidationIssue[] {
     code: issue.code,
   }));
 }
+
+/** True for a zod schema from any copy of zod 4. */
+export function isZodSchema(value: unknown): value is z.ZodType {
+  const v = value as { safeParse?: unknown; safeParseAsync?: unknown; _zod?: unknown } | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.safeParse === 'function' &&
+    typeof v.safeParseAsync === 'function'
+  );
+}

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../errors/errors';
+import { isZodSchema } from '../errors/zod-issues';
 
 /** An event about to be produced: its definition and its payload. Made by `EventDefinition.of()`. */
 export interface EventDraft<P = unknown> {
@@ -42,7 +43,8 @@ export function defineEvent<S extends z.ZodType>(options: EventOptions<S>): Even
   if (typeof options.type !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(options.type)) {
     problems.push('type must be a non-empty name of letters, digits, ".", "_", ":" or "-"');
   }
-  if (!(options.schema instanceof z.ZodType)) problems.push('schema must be a zod schema');
+  // Duck-typed, not instanceof: the user's zod may be another copy than ours.
+  if (!isZodSchema(options.schema)) problems.push('schema must be a zod schema');
   if (typeof options.key !== 'function') problems.push('key must be a function of the payload');
   const version = options.version ?? 1;
   if (!Number.isInteger(version) || version < 1) problems.push('version must be a positive integer');
