@@ -1,0 +1,60 @@
+import { reached, type ApplyChange, type ApplyResult } from '@listen-to-yourself/core';
+import type { PoolClient } from 'pg';
+import { entityKey, lockEntities, type AppliedEventId, type LockedEntity } from './lock-entities';
+import type { PostgresTables } from './tables';
+import { UserCodeError } from './transaction';
+import { writeEntities } from './write-entities';
+
+/**
+ * Applies `changes` in order inside the caller's transaction: locks every entity once, decides each change
+ * against the row as the earlier changes left it (so several changes to one entity each see the previous one),
+ * then writes all rows and event ids in one statement. Throws what `update` throws, wrapped in `UserCodeError`.
+ */
+export async function applyChanges<S>(
+  client: PoolClient,
+  tables: PostgresTables,
+  changes: readonly ApplyChange<S, PoolClient>[],
+  dedupWindowMs: number,
+): Promise<ApplyResult<S>[]> {
+  const rows = await lockEntities(client, tables, changes, dedupWindowMs);
+
+  const results: ApplyResult<S>[] = [];
+  const applied: AppliedEventId[] = [];
+  for (const change of changes) {
+    const row = rows.get(entityKey(change.entity))!;
+    const result = await applyToRow(client, row, change);
+    if (result.status === 'applied') applied.push({ entity: change.entity, eventId: change.eventId });
+    results.push(result);
+  }
+  await writeEntities(client, tables, [...rows.values()], applied);
+  return results;
+}
+
+async function applyToRow<S>(
+  client: PoolClient,
+  row: LockedEntity,
+  change: ApplyChange<S, PoolClient>,
+): Promise<ApplyResult<S>> {
+  if (reached(row.position, change.position)) {
+    return { status: 'duplicate', version: row.version, reason: 'position' };
+  }
+  if (row.seen.has(change.eventId)) {
+    row.position = change.position;
+    row.dirty = true;
+    return { status: 'duplicate', version: row.version, reason: 'event-id' };
+  }
+  // Parsed from the stored text every time, so that each change sees the state exactly as a later read would.
+  const current = row.version === 0 ? undefined : (JSON.parse(row.stateText) as S);
+  let state: S;
+  try {
+    state = await change.update(current, client);
+  } catch (err) {
+    throw new UserCodeError(err);
+  }
+  row.stateText = JSON.stringify(state) ?? 'null';
+  row.version += 1;
+  row.position = change.position;
+  row.seen.add(change.eventId);
+  row.dirty = true;
+  return { status: 'applied', version: row.version, state };
+}

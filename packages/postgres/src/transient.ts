@@ -1,0 +1,37 @@
+import { TransientError, classifyFailure, messageOf } from '@listen-to-yourself/core';
+
+// Core's classification already knows the network errnos and the main SQLSTATEs (serialization failure,
+// deadlock, shutdowns, cannot connect now, too many connections, the usual class 08 codes). Postgres adds the
+// rest of class 08 (matched by prefix) and the two timeouts: statement_timeout cancels with 57014, lock_timeout
+// fails with 55P03.
+const TIMEOUT_SQLSTATES = new Set(['57014', '55P03']);
+// pg reports a lost connection with plain Errors (no code): "Connection terminated unexpectedly", "Client has
+// encountered a connection error and is not queryable", "timeout exceeded when trying to connect".
+const TRANSIENT_MESSAGES = /connection terminated|not queryable|timeout exceeded when trying to connect/i;
+
+interface ErrorShape {
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** True for a pg or network error that heals by itself; looks into `cause` and into AggregateError's `errors`. */
+export function isTransientPgError(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 5) return false;
+  if (classifyFailure(err) === 'transient') return true;
+  const e = err as ErrorShape;
+  if (typeof e.code === 'string') {
+    if (TIMEOUT_SQLSTATES.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code)) return true;
+  } else if (typeof e.message === 'string' && TRANSIENT_MESSAGES.test(e.message)) {
+    return true;
+  }
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isTransientPgError(inner, depth + 1))) return true;
+  return e.cause !== undefined && e.cause !== err && isTransientPgError(e.cause, depth + 1);
+}
+
+/** Wraps a transient fault in `TransientError` (keeping it as `cause`); returns any other error as it is. */
+export function toStoreError(err: unknown, doing: string): unknown {
+  if (!isTransientPgError(err)) return err;
+  return new TransientError(`postgres state store: ${doing} failed: ${messageOf(err)}`, { cause: err });
+}
