@@ -184,7 +184,7 @@ export function createService(options: ServiceOptions): Service {
       // those of topics the service only reads. Types a command produces undeclared reach it on first encode.
       const byTopic = new Map<string, Map<string, EventDefinition>>([[topic, new Map()]]);
       const add = (t: string, d: EventDefinition) =>
-        byTopic.set(t, (byTopic.get(t) ?? new Map()).set(d.type, d));
+        byTopic.set(t, (byTopic.get(t) ?? new Map<string, EventDefinition>()).set(d.type, d));
       for (const d of options.events ?? []) add(topic, d);
       for (const h of handlers) add(h.kind === 'own' ? topic : groups.get(h.group)!.topic, h.definition);
       for (const [t, defs] of byTopic) {
@@ -202,6 +202,7 @@ export function createService(options: ServiceOptions): Service {
           entityType,
           dlqTopic,
           transientMaxDelayMs: opts.transientMaxDelayMs,
+          applyBatchSize: opts.applyBatchSize,
           commitEveryRecords: opts.commitEveryRecords,
           counters,
           logger,

@@ -15,6 +15,8 @@ export const serviceDefaults = Object.freeze({
   replicationFactor: 1,
   /** Longest wait between retries of a transient fault (database or broker down). @defaultValue 5000 */
   transientMaxDelayMs: 5000,
+  /** Most events the self-subscriber applies in one store round trip (`applyBatch`); 1 turns batching off. @defaultValue 100 */
+  applyBatchSize: 100,
   /** Records applied between offset commits inside one batch. @defaultValue 100 */
   commitEveryRecords: 100,
   /** Default bound of `waitForApplied`. @defaultValue 5000 */
@@ -59,6 +61,7 @@ export interface ServiceOptions {
   /** Dead-letter topic of a topic. @defaultValue `<topic>.dlq` */
   dlqTopic?: (topic: string) => string;
   transientMaxDelayMs?: number;
+  applyBatchSize?: number;
   commitEveryRecords?: number;
   waitTimeoutMs?: number;
   subscribe?: boolean;
@@ -93,6 +96,7 @@ const fieldsSchema = z
     groupId: z.string().min(1).optional(),
     dlqTopic: fn.optional(),
     transientMaxDelayMs: z.number().int().positive(),
+    applyBatchSize: z.number().int().positive(),
     commitEveryRecords: z.number().int().positive(),
     waitTimeoutMs: z.number().int().positive(),
     subscribe: z.boolean(),

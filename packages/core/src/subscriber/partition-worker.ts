@@ -15,6 +15,7 @@ import {
 } from './dead-lettering';
 import { decodeRecord, recordType } from './decode-record';
 import type { AnyHandler } from './handlers';
+import { applyRun, collectRun, ownChange } from './batch-apply';
 import { sleepWhileRunning } from './sleep';
 import type { WorkerDeps } from './worker-deps';
 
@@ -36,13 +37,32 @@ export function createBatchHandler(deps: WorkerDeps) {
       }
     };
     if (deps.parking && !(await deps.parking.beforeBatch(batch, control))) return;
-    for (const record of batch.records) {
-      if (!control.isRunning()) break;
-      if ((await processRecord(deps, record, control)) === 'aborted') break;
+    const records = batch.records;
+    const done = async (record: IncomingRecord) => {
       deps.parking?.handled(record.topic, record.partition, record.offset);
       doneUpTo = record.offset;
       sinceCommit++;
       if (sinceCommit >= deps.commitEveryRecords) await commit();
+    };
+    for (let i = 0; i < records.length;) {
+      if (!control.isRunning()) break;
+      // Many plain applies go to the store in one round trip; the rest (and a failed batch) one by one.
+      const run = await collectRun(deps, records, i, deps.applyBatchSize);
+      if (run.length > 1 && (await applyRun(deps, run))) {
+        for (const r of run) await done(r.record);
+        i += run.length;
+        continue;
+      }
+      const end = Math.max(i + 1, i + run.length);
+      let aborted = false;
+      for (; i < end; i++) {
+        if (!control.isRunning() || (await processRecord(deps, records[i]!, control)) === 'aborted') {
+          aborted = true;
+          break;
+        }
+        await done(records[i]!);
+      }
+      if (aborted) break;
     }
     await commit();
   };
@@ -120,12 +140,7 @@ async function runOnce(deps: WorkerDeps, handler: AnyHandler, record: IncomingRe
   const event: ConsumedEvent = { ...decoded, meta: { ...decoded.meta, attempt } };
   if (handler.kind === 'own') {
     if (!deps.store) throw new Error('own-event handlers need a state store');
-    const result = await deps.store.apply({
-      entity: { type: deps.entityType(handler), id: event.meta.key },
-      eventId: event.meta.eventId,
-      position: event.meta.position,
-      update: (state, tx) => handler.reduce(state, event, { tx }),
-    });
+    const result = await deps.store.apply(ownChange(deps, handler, event));
     if (result.status === 'applied') deps.counters.applied++;
     else deps.counters.duplicates++;
     deps.onApplied(event.meta.position);

@@ -20,6 +20,8 @@ export interface WorkerDeps {
   readonly dlqTopic: (topic: string) => string;
   /** Longest wait between attempts of a transient fault (retried without limit). */
   readonly transientMaxDelayMs: number;
+  /** Most own-event records applied in one `applyBatch` call (1 applies one by one). */
+  readonly applyBatchSize: number;
   /** Records handled between offset commits within one batch. */
   readonly commitEveryRecords: number;
   readonly counters: SubscriberCounters;

@@ -1,0 +1,78 @@
+import { REDRIVE_HEADERS } from '../dlq/control-records';
+import type { ConsumedEvent } from '../event/envelope';
+import type { ApplyChange } from '../store/state-store';
+import type { IncomingRecord } from '../transport/transport';
+import { decodeRecord, recordType } from './decode-record';
+import type { OwnEventHandler } from './handlers';
+import type { WorkerDeps } from './worker-deps';
+
+/** A record ready for the batch path: decoded, routed to an own handler, its key not parked. */
+interface Ready {
+  record: IncomingRecord;
+  change: ApplyChange;
+}
+
+/**
+ * The fast path of the self-subscriber: takes the longest run of records from `start` that need nothing but a
+ * store apply (own events, decodable, keys not parked, no control records), up to `max`. Anything else ends the
+ * run and goes through the careful one-by-one path, which owns retries and dead-lettering.
+ */
+export async function collectRun(
+  deps: WorkerDeps,
+  records: readonly IncomingRecord[],
+  start: number,
+  max: number,
+): Promise<Ready[]> {
+  const run: Ready[] = [];
+  const store = deps.store;
+  if (!store || max <= 1) return run;
+  for (let i = start; i < records.length && run.length < max; i++) {
+    const record = records[i]!;
+    const type = recordType(record);
+    const handler = type === undefined ? undefined : deps.routes.get(type);
+    const key = record.key?.toString('utf8');
+    if (handler?.kind !== 'own' || !key || record.headers[REDRIVE_HEADERS.group] !== undefined) break;
+    if (deps.parking?.isParked(key)) break;
+    let event: ConsumedEvent;
+    try {
+      event = await decodeRecord(deps.codec, record, handler.definition);
+    } catch {
+      break; // the one-by-one path retries or dead-letters it
+    }
+    run.push({ record, change: ownChange(deps, handler, event) });
+  }
+  return run;
+}
+
+export function ownChange(deps: WorkerDeps, handler: OwnEventHandler, event: ConsumedEvent): ApplyChange {
+  return {
+    entity: { type: deps.entityType(handler), id: event.meta.key },
+    eventId: event.meta.eventId,
+    position: event.meta.position,
+    update: (state, tx) => handler.reduce(state, event, { tx }),
+  };
+}
+
+/**
+ * Applies a run in one `applyBatch`. True when every change was applied or recognised as a duplicate; false when
+ * the batch failed, in which case the caller handles the same records one by one (changes the batch did apply
+ * come back as duplicates, so nothing is applied twice).
+ */
+export async function applyRun(deps: WorkerDeps, run: readonly Ready[]): Promise<boolean> {
+  try {
+    const results = await deps.store!.applyBatch(run.map((r) => r.change));
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'applied') deps.counters.applied++;
+      else deps.counters.duplicates++;
+      deps.onApplied(run[i]!.change.position);
+    }
+    return true;
+  } catch (err) {
+    deps.logger.debug('batch apply failed, falling back to one by one', {
+      groupId: deps.groupId,
+      records: run.length,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return false;
+  }
+}
