@@ -99,8 +99,10 @@ export function dedupWindowCases(h: ContractHarness): void {
   const expiring = h.features.expiringDedup;
   const timeout = h.features.timeoutMs + (expiring?.windowMs ?? 0);
 
-  it.skipIf(!expiring)('an event id older than the dedup window is applied again', { timeout }, async () => {
-    const store = await h.open(expiring!.factory);
+  // A feature the adapter does not claim registers no case at all: nothing is skipped, nothing pretends to pass.
+  if (!expiring) return;
+  it('an event id older than the dedup window is applied again', { timeout }, async () => {
+    const store = await h.open(expiring.factory);
     const entity = newEntity();
     const topic = newTopic();
     await store.apply(increment(entity, 'e1', at(topic, 1)));
