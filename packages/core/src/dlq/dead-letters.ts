@@ -30,6 +30,11 @@ export interface PartitionStatus {
   /** The group's committed offset (next record to apply); undefined before the group's first commit. */
   readonly committed: string | undefined;
   readonly end: string;
+  /**
+   * end − committed. As in Kafka's own tools, a transaction's commit marker takes an offset no consumer reads:
+   * a caught-up group shows lag 1 on a partition whose last write was transactional (a redrive, a command
+   * spanning partitions) until the next record arrives.
+   */
   readonly lag: number;
 }
 
@@ -81,11 +86,24 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
   const dlqTopic = opts.dlqTopic ?? `${topic}.dlq`;
   const transport = options.transport ?? kafkaTransport({ clientId: 'lty-dead-letters', ...options.kafka! });
   let connecting: Promise<void> | undefined;
-  const ready = () =>
+  const connect = () =>
     (connecting ??= transport.connect().catch((err: unknown) => {
       connecting = undefined;
       throw err;
     }));
+
+  /** Connects, then checks both topics exist, so a mistyped name says so instead of a broker error code. */
+  async function ready(): Promise<number> {
+    await connect();
+    const counts: number[] = [];
+    for (const t of [topic, dlqTopic]) {
+      const count = await transport.partitionCount(t).catch(() => 0);
+      if (count === 0)
+        throw new ConfigError(`topic ${t}`, ['does not exist (check the topic or service name)']);
+      counts.push(count);
+    }
+    return counts[0]!;
+  }
 
   async function snapshot() {
     await ready();
@@ -112,9 +130,8 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
         'give exactly one of { all: true }, { key } or { eventId }',
       ]);
     }
+    const partitionCount = await ready();
     const snap = await snapshot();
-    const partitionCount = await transport.partitionCount(topic);
-    if (partitionCount === 0) throw new ConfigError(`topic ${topic}`, ['does not exist']);
     const redriveId = randomUUID();
     const plan = planRelease({
       action,
@@ -152,11 +169,10 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
     purge: (selection) => run('purge', selection),
     async status() {
       await ready();
-      const [committed, ends, snap] = await Promise.all([
-        transport.committedOffsets(groupId, topic),
-        transport.endOffsets(topic),
-        snapshot(),
-      ]);
+      // One after another: a failed call must not leave a DLQ read running after close().
+      const committed = await transport.committedOffsets(groupId, topic);
+      const ends = await transport.endOffsets(topic);
+      const snap = await snapshot();
       const partitions = [...ends]
         .sort(([a], [b]) => a - b)
         .map(([partition, end]) => {

@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  createService,
+  defineCommand,
+  defineEvent,
+  inMemoryStateStore,
+  NonRetryableError,
+  onOwnEvent,
+  type Service,
+} from '@listen-to-yourself/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { serviceConfig } from '../../../scripts/services/service-config.mjs';
+
+const brokers = serviceConfig().kafkaBrokers;
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+/** Runs the `lty` bin from source in a child process, as an operator would run the built one. */
+async function lty(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const node = ['--conditions=@listen-to-yourself/source', '--import', 'tsx', main, ...args];
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, node, {
+      cwd: root,
+      env: { ...process.env, KAFKA_BROKERS: brokers.join(',') },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const Posted = defineEvent({
+  type: 'cli.Posted',
+  schema: z.object({ account: z.string(), seq: z.number().int() }),
+  key: (e) => e.account,
+});
+const Post = defineCommand({ name: 'Post', input: Posted.schema, toEvents: (c) => Posted.of(c) });
+
+const running: Service[] = [];
+afterEach(async () => {
+  await Promise.allSettled(running.splice(0).map((s) => s.stop()));
+});
+
+describe('the lty CLI as a child process', () => {
+  it('lists, shows, redrives and reports status', async () => {
+    const name = `it-cli-${randomUUID().slice(0, 8)}`;
+    const store = inMemoryStateStore();
+    let poisoned = true;
+    const svc = createService({
+      name,
+      kafka: { brokers, maxWaitTimeMs: 100 },
+      store,
+      commands: [Post],
+      topic: { partitions: 2 },
+      handlers: [
+        onOwnEvent(Posted, (s: number[] | undefined, e) => {
+          if (poisoned && e.payload.seq === 1) throw new NonRetryableError('seq 1 is poison');
+          return [...(s ?? []), e.payload.seq];
+        }),
+      ],
+    });
+    running.push(svc);
+    await svc.start();
+    for (const seq of [1, 2]) await svc.send(Post, { account: 'k', seq });
+    await expect.poll(() => svc.stats().parked, { timeout: 20_000 }).toBe(1);
+
+    const listed = await lty('dlq', 'list', '--service', name, '--json');
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    const list = JSON.parse(listed.stdout) as { id: string; key: string; reason: string }[];
+    expect(list.map((d) => [d.key, d.reason])).toEqual([
+      ['k', 'non-retryable'],
+      ['k', 'parked'],
+    ]);
+
+    const human = await lty('dlq', 'list', '--topic', `${name}.events`);
+    expect(human.stdout).toMatch(/^2 dead letters \(1 key\)/);
+    const shown = await lty('dlq', 'show', list[0]!.id, '--service', name);
+    expect(shown.stdout).toMatch(/error:\s+NonRetryableError: seq 1 is poison/);
+
+    poisoned = false;
+    const redriven = await lty('dlq', 'redrive', '--key', 'k', '--service', name);
+    expect(redriven.code).toBe(0);
+    expect(redriven.stdout).toMatch(/1 key \(k\)\n {2}produced again, in order: 2/);
+    await expect
+      .poll(async () => (await store.get<number[]>({ type: name, id: 'k' }))?.state, { timeout: 20_000 })
+      .toEqual([1, 2]);
+
+    expect((await lty('dlq', 'list', '--service', name)).stdout).toMatch(/^0 dead letters/);
+    const status = JSON.parse((await lty('status', '--service', name, '--json')).stdout) as {
+      deadLetters: number;
+      partitions: { partition: number; committed: string; end: string; lag: number }[];
+    };
+    expect(status.deadLetters).toBe(0);
+    expect(status.partitions.map((p) => p.partition)).toEqual([0, 1]);
+    // The redrive's transaction left a commit marker at the end of k's partition: lag 1 there at most.
+    for (const p of status.partitions) expect(p.lag).toBeLessThanOrEqual(1);
+    expect(status.partitions.reduce((n, p) => n + Number(p.committed ?? 0), 0)).toBe(5);
+  }, 120_000);
+
+  it('exits 2 and prints the usage for a bad command line', async () => {
+    const bad = await lty('dlq', 'redrive', '--service', 'x');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/takes exactly one of --all, --key K or --event-id ID/);
+  });
+});
