@@ -67,6 +67,10 @@ export type {
   InMemoryTransportOptions,
   PartitionAssigner,
 } from './transport/in-memory-transport';
+// Building blocks for transports in other packages (@listen-to-yourself/transport-confluent).
+export { createSendQueue } from './transport/send-queue';
+export type { CoalescedSend } from './transport/send-queue';
+export { normaliseHeaders } from './event/headers';
 
 export type { ApplyChange, ApplyResult, EntityRef, StateStore, StoredEntity } from './store/state-store';
 export { inMemoryStateStore, inMemoryStateStoreDefaults } from './store/in-memory-state-store';

@@ -9,3 +9,11 @@ export type {
   UserOwnedClientFixture,
 } from './state-store-contract/features';
 export type { Counter } from './state-store-contract/fixtures';
+
+export { describeTransportContract } from './transport-contract/describe-transport-contract';
+export { transportContractDefaults } from './transport-contract/features';
+export type {
+  TransportContractFeatures,
+  TransportFactory,
+  TransportUnderTest,
+} from './transport-contract/features';

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { PARTITIONS, record, type TransportHarness } from './fixtures';
+
+/** ensureTopics(), partitionCount() and endOffsets(). */
+export function adminCases(h: TransportHarness): void {
+  const timeout = h.features.timeoutMs;
+  const spec = (topic: string, partitions = PARTITIONS) => ({
+    topic,
+    partitions,
+    replicationFactor: h.features.replicationFactor,
+  });
+
+  describe('admin', () => {
+    it(
+      'ensureTopics is idempotent, also from two clients at once, and keeps an existing topic as it is',
+      { timeout },
+      async () => {
+        const [a, b] = await Promise.all([h.open(), h.open()]);
+        const topic = `transport-contract-${randomUUID()}`;
+        await Promise.all([a.ensureTopics([spec(topic)]), b.ensureTopics([spec(topic)])]);
+        await a.ensureTopics([spec(topic)]);
+        const other = `transport-contract-${randomUUID()}`;
+        // An existing topic with another partition count is left alone; a missing one beside it is created.
+        await b.ensureTopics([spec(topic, PARTITIONS + 2), spec(other, 1)]);
+        expect(await a.partitionCount(topic)).toBe(PARTITIONS);
+        expect(await b.partitionCount(other)).toBe(1);
+      },
+    );
+
+    it('endOffsets: zero on a new topic, the next offset to write after a produce', { timeout }, async () => {
+      const t = await h.open();
+      const topic = await h.topic(t);
+      expect(await t.endOffsets(topic)).toEqual(new Map([...Array(PARTITIONS).keys()].map((p) => [p, '0'])));
+      const positions = await t.produce([record(topic, 1), record(topic, 1), record(topic, 2)]);
+      const ends = await t.endOffsets(topic);
+      expect(ends.get(0)).toBe('0');
+      expect(ends.get(1)).toBe((BigInt(positions[1]!.offset) + 1n).toString());
+      expect(ends.get(2)).toBe((BigInt(positions[2]!.offset) + 1n).toString());
+    });
+  });
+}

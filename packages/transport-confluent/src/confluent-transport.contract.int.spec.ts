@@ -1,0 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { describeTransportContract } from '@listen-to-yourself/testkit';
+import { confluentTransport } from './confluent-transport';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+describeTransportContract('confluent', async () => ({
+  // Each client is its own instance, as a separate process would be: its own transactional id.
+  transport: confluentTransport({
+    brokers,
+    clientId: 'transport-contract',
+    transactionalId: `transport-contract-${randomUUID()}`,
+    sessionTimeoutMs: 10_000,
+    heartbeatIntervalMs: 500,
+    maxWaitTimeMs: 100,
+  }),
+}));

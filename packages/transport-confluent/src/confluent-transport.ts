@@ -1,0 +1,207 @@
+import { hostname } from 'node:os';
+import {
+  TransportError,
+  createSendQueue,
+  type Consumption,
+  type ConsumeOptions,
+  type OutgoingRecord,
+  type ProduceOptions,
+  type RecordPosition,
+  type TopicSpec,
+  type Transport,
+} from '@listen-to-yourself/core';
+import {
+  loadConfluentLibrary,
+  type ConfluentConfig,
+  type ConfluentConsumer,
+  type ConfluentProducer,
+} from './confluent-client';
+import { runConfluentConsumer } from './confluent-consume';
+import { isFatal, toTransportError } from './confluent-errors';
+import { produceEach, produceInTransaction } from './confluent-produce';
+import { createConfluentAdmin } from './confluent-admin';
+import { parseConfluentOptions, type ConfluentTransportOptions } from './confluent-transport-options';
+import { lazyClient, type LazyClient } from './lazy-client';
+
+/**
+ * A transport on librdkafka through @confluentinc/kafka-javascript's KafkaJS-compatible API, with the kafkajs
+ * transport's guarantees: an idempotent producer with acks=all, one position per record from each record's own
+ * delivery report, atomic sends in transactions (with consumer offsets), read_committed consumers with explicit
+ * commits, and a per-caller send timeout. Concurrent plain sends share produce requests through librdkafka's
+ * own batching (`lingerMs`); concurrent atomic sends share a transaction.
+ */
+export function confluentTransport(options: ConfluentTransportOptions): Transport {
+  const opts = parseConfluentOptions(options);
+  const library = opts.library ?? loadConfluentLibrary();
+  const kafka = new library.KafkaJS.Kafka({
+    // librdkafka's own retry backoff (100 ms growing to 1 s): the compatibility layer would use kafkajs' 300 ms
+    // to 30 s, which slows recovery after a leader moves.
+    'retry.backoff.ms': 100,
+    'retry.backoff.max.ms': 1000,
+    ...opts.librdkafka,
+    kafkaJS: {
+      brokers: opts.brokers,
+      clientId: opts.clientId,
+      connectionTimeout: opts.connectionTimeoutMs,
+      requestTimeout: opts.requestTimeoutMs,
+      logLevel: 0, // NOTHING: failures reach callers as errors
+      ...(opts.ssl ? { ssl: true } : {}),
+      ...(opts.sasl ? { sasl: opts.sasl } : {}),
+    },
+  });
+  const transactionalId = opts.transactionalId ?? `${opts.clientId}-${hostname()}-${process.pid}`;
+
+  const producerConfig = (transactional: boolean): ConfluentConfig => ({
+    kafkaJS: {
+      idempotent: true,
+      acks: -1,
+      allowAutoTopicCreation: false,
+      ...(transactional ? { transactionalId, transactionTimeout: opts.transactionTimeoutMs } : {}),
+    },
+    'linger.ms': opts.lingerMs,
+    // A record nobody waits for any more is not retried past the caller's deadline; until then librdkafka
+    // retries without a count limit (the compatibility layer would stop after 5 tries).
+    'message.timeout.ms': opts.sendTimeoutMs,
+    retries: 2_147_483_647,
+  });
+  const connected = async <C extends { connect(): Promise<void> }>(client: C): Promise<C> => {
+    await client.connect();
+    return client;
+  };
+  const disconnect = (client: { disconnect(): Promise<void> }) => client.disconnect();
+
+  const admin = createConfluentAdmin(kafka, opts.adminTimeoutMs);
+  const plain = lazyClient(() => connected(kafka.producer(producerConfig(false))), disconnect);
+  const transactional = lazyClient(() => connected(kafka.producer(producerConfig(true))), disconnect);
+  // This client's sendOffsets takes a consumer of the group: one that never subscribes, so it never joins.
+  const offsetConsumers = new Map<string, LazyClient<ConfluentConsumer>>();
+  const offsetConsumer = (groupId: string): Promise<ConfluentConsumer> => {
+    let c = offsetConsumers.get(groupId);
+    if (!c) {
+      c = lazyClient(
+        () => connected(kafka.consumer({ kafkaJS: { groupId, autoCommit: false } })),
+        disconnect,
+      );
+      offsetConsumers.set(groupId, c);
+    }
+    return c.get();
+  };
+  const consumptions = new Set<Consumption>();
+  let isConnected = false;
+
+  const timeoutError = () =>
+    new TransportError(`produce: no acknowledgement within ${opts.sendTimeoutMs} ms`, { retriable: true });
+
+  async function producePlain(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
+    if (!isConnected)
+      throw new TransportError('produce: the transport is not connected', { retriable: false });
+    const producer = await plain.get().catch((err: unknown) => {
+      throw toTransportError('cannot start the producer', err);
+    });
+    try {
+      return await produceEach(producer, records);
+    } catch (err) {
+      replaceIfBroken(plain, err);
+      throw toTransportError('produce', err);
+    }
+  }
+
+  function replaceIfBroken(client: LazyClient<ConfluentProducer>, err: unknown): void {
+    // A fatal error leaves the producer unusable; a fenced one must stay failed, or it would fence its successor.
+    if (isFatal(err) && toTransportError('', err).retriable) client.reset();
+  }
+
+  function withDeadline<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(timeoutError()), opts.sendTimeoutMs);
+    });
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  }
+
+  const atomicQueue = createSendQueue({
+    maxRecords: opts.maxBatchRecords,
+    lingerMs: 0,
+    timeoutMs: opts.sendTimeoutMs,
+    timeoutError,
+    send: async ({ records, offsets }) => {
+      if (!isConnected)
+        throw new TransportError('produce: the transport is not connected', { retriable: false });
+      const producer = await transactional.get().catch((err: unknown) => {
+        throw toTransportError('cannot start the transactional producer', err);
+      });
+      try {
+        return await produceInTransaction(producer, records, offsets, offsetConsumer, () =>
+          transactional.reset(),
+        );
+      } catch (err) {
+        replaceIfBroken(transactional, err);
+        throw toTransportError('transactional produce', err);
+      }
+    },
+  });
+
+  return {
+    name: 'confluent',
+    async connect() {
+      try {
+        await Promise.all([admin.connect(), plain.get()]);
+        isConnected = true;
+      } catch (err) {
+        await Promise.allSettled([admin.close(), plain.close()]);
+        throw toTransportError(`cannot connect to Kafka at ${opts.brokers.join(',')}`, err);
+      }
+    },
+    ensureTopics: (topics: readonly TopicSpec[]) => admin.ensureTopics(topics),
+    partitionCount: (topic: string) => admin.partitionCount(topic),
+    produce(records: readonly OutgoingRecord[], produceOptions: ProduceOptions = {}) {
+      if (produceOptions.offsets?.length) return atomicQueue(records, produceOptions.offsets);
+      if (records.length === 0) return Promise.resolve([]);
+      return produceOptions.atomic ? atomicQueue(records) : withDeadline(producePlain(records));
+    },
+    async consume(consumeOptions: ConsumeOptions) {
+      if (!isConnected)
+        throw new TransportError('consume: the transport is not connected', { retriable: false });
+      const consumer = kafka.consumer({
+        kafkaJS: {
+          groupId: consumeOptions.groupId,
+          fromBeginning: consumeOptions.fromBeginning,
+          autoCommit: false,
+          readUncommitted: false,
+          allowAutoTopicCreation: false,
+          sessionTimeout: opts.sessionTimeoutMs,
+          heartbeatInterval: opts.heartbeatIntervalMs,
+          maxWaitTimeInMs: opts.maxWaitTimeMs,
+        },
+        'js.consumer.max.batch.size': opts.maxConsumeBatchRecords,
+      });
+      const consumption = await runConfluentConsumer(
+        consumer,
+        consumeOptions,
+        opts.partitionsConsumedConcurrently,
+      );
+      const tracked: Consumption = {
+        async stop() {
+          consumptions.delete(tracked);
+          await consumption.stop();
+        },
+      };
+      consumptions.add(tracked);
+      return tracked;
+    },
+    committedOffsets: (groupId: string, topic: string) => admin.committedOffsets(groupId, topic),
+    endOffsets: (topic: string) => admin.endOffsets(topic),
+    async disconnect() {
+      isConnected = false;
+      await Promise.allSettled([...consumptions].map((c) => c.stop()));
+      const groups = [...offsetConsumers.values()];
+      offsetConsumers.clear();
+      await Promise.allSettled([
+        plain.close(),
+        transactional.close(),
+        admin.close(),
+        ...groups.map((c) => c.close()),
+      ]);
+    },
+  };
+}
