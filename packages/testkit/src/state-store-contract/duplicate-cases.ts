@@ -106,7 +106,7 @@ export function dedupWindowCases(h: ContractHarness): void {
     const entity = newEntity();
     const topic = newTopic();
     await store.apply(increment(entity, 'e1', at(topic, 1)));
-    await new Promise((resolve) => setTimeout(resolve, expiring!.windowMs * 2 + 50));
+    await new Promise((resolve) => setTimeout(resolve, expiring.windowMs * 2 + 50));
     const late = await store.apply(increment(entity, 'e1', at(topic, 2)));
     expect(late).toMatchObject(applied(2));
   });
