@@ -14,8 +14,12 @@ describe('postgres smoke', () => {
   it('writes and reads a row, and reports a unique violation as 23505', async () => {
     await client.query(`CREATE TABLE ${table} (id text PRIMARY KEY, n int NOT NULL)`);
     await client.query(`INSERT INTO ${table} VALUES ($1, $2)`, ['a', 41]);
-    const { rows } = await client.query<{ n: number }>(`SELECT n + 1 AS n FROM ${table} WHERE id = $1`, ['a']);
+    const { rows } = await client.query<{ n: number }>(`SELECT n + 1 AS n FROM ${table} WHERE id = $1`, [
+      'a',
+    ]);
     expect(rows).toEqual([{ n: 42 }]);
-    await expect(client.query(`INSERT INTO ${table} VALUES ('a', 1)`)).rejects.toMatchObject({ code: '23505' });
+    await expect(client.query(`INSERT INTO ${table} VALUES ('a', 1)`)).rejects.toMatchObject({
+      code: '23505',
+    });
   });
 });

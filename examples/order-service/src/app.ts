@@ -36,9 +36,13 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
     const key = header(req.headers['idempotency-key']);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const receipt = await service.send(CancelOrder, { ...body, orderId: req.params.id }, {
-        idempotencyKey: key ? `cancel:${key}` : undefined,
-      });
+      const receipt = await service.send(
+        CancelOrder,
+        { ...body, orderId: req.params.id },
+        {
+          idempotencyKey: key ? `cancel:${key}` : undefined,
+        },
+      );
       return reply
         .code(202)
         .header('consistency-token', receipt.token)
