@@ -5,7 +5,7 @@ import { NonRetryableError } from '../errors/errors';
 import { defineEvent } from '../event/define-event';
 import { createService } from '../service/create-service';
 import { inMemoryStateStore, type InMemoryStateStore } from '../store/in-memory-state-store';
-import { onOwnEvent } from '../subscriber/handlers';
+import { onEvent, onOwnEvent } from '../subscriber/handlers';
 import { inMemoryTransport, type InMemoryTransport } from '../transport/in-memory-transport';
 import { partitionForKey } from '../transport/partitioner';
 import { releaseMarker } from './control-records';
@@ -210,6 +210,37 @@ describe('key parking and redrive (in-memory transport)', () => {
     await transport.idle(SELF);
     expect(await seqs('k')).toEqual([1]);
     expect((await store.get({ type: 'ledger', id: 'k' }))?.version).toBe(1);
+  });
+
+  it('does not replay a redrive to other consumer groups of the topic', async () => {
+    const transport = inMemoryTransport();
+    const store = inMemoryStateStore();
+    const poison = new Set([1]);
+    const seen: number[] = [];
+    const service = createService({
+      name: 'ledger',
+      transport,
+      store,
+      commands: [Post],
+      topic: { partitions: PARTITIONS },
+      handlers: [
+        onOwnEvent(Posted, (s: Ledger | undefined, e) => {
+          if (poison.has(e.payload.seq)) throw new NonRetryableError('poison');
+          return { seqs: [...(s?.seqs ?? []), e.payload.seq] };
+        }),
+        onEvent(Posted, (e) => void seen.push(e.payload.seq), { group: 'audit' }),
+      ],
+    });
+    open.push(service);
+    await service.start();
+    const dlq = deadLetters({ transport, topic: TOPIC, groupId: SELF });
+    for (const seq of [1, 2]) await service.send(Post, { account: 'k', seq });
+    await transport.idle();
+    poison.clear();
+    await dlq.redrive({ all: true });
+    await transport.idle();
+    expect((await store.get<Ledger>({ type: 'ledger', id: 'k' }))?.state.seqs).toEqual([1, 2]);
+    expect(seen).toEqual([1, 2]);
   });
 
   it('reports lag, committed offsets and dead-letter counts per partition', async () => {
