@@ -1,0 +1,166 @@
+// Apply path into Cassandra: the self-subscriber (cassandraStateStore) against hand-written cassandra-driver
+// code doing the same per event: a SERIAL read of the state row + dedup marker, then one conditional (LWT) batch
+// on the entity partition (state IF NOT EXISTS / IF version = ? AND position = ?, marker IF NOT EXISTS USING TTL),
+// entities of a run in parallel (8, the store's batchConcurrency), events of one entity in order.
+// Run: node --import tsx benchmarks/apply/cassandra.ts [events, default 3000]
+import { randomUUID } from 'node:crypto';
+import cassandra from 'cassandra-driver';
+import { serviceConfig } from '../../scripts/services/service-config.mjs';
+import { createService, onOwnEvent, type Service } from '../../packages/core/src/index';
+import { cassandraStateStore } from '../../packages/cassandra/src/index';
+import * as c from './common';
+
+const N = Number(process.argv[2] ?? 3000);
+const ENTITIES = 300;
+const BATCHES = [1, 10, 100, 500];
+const PARALLEL = 8;
+const TTL = 7 * 24 * 60 * 60;
+const keyspace = c.unique('ks');
+const topic = c.unique('topic');
+const cfg = serviceConfig();
+const client = new cassandra.Client({
+  contactPoints: cfg.cassandraContactPoints,
+  localDataCenter: cfg.cassandraLocalDataCenter,
+});
+const store = cassandraStateStore({ client }, { keyspace });
+const t = `${keyspace}.entity_state`;
+const { serial: SERIAL, quorum: QUORUM } = cassandra.types.consistencies;
+let run = 0;
+
+async function framework(batch: number): Promise<number> {
+  const service: Service = createService({
+    name: `bench-${++run}`,
+    kafka: { brokers: cfg.kafkaBrokers },
+    store,
+    topic: { name: topic },
+    groupId: c.unique('fw'),
+    ensureTopics: false,
+    applyBatchSize: batch,
+    handlers: [
+      onOwnEvent(c.Deposited, (s: c.Account | undefined, e) => c.reduce(s, e.payload), {
+        entity: `fw${run}`,
+      }),
+    ],
+  });
+  try {
+    return await c.timeRun(
+      N,
+      () => service.stats().applied + service.stats().duplicates,
+      () => service.start(),
+    );
+  } finally {
+    await service.stop();
+  }
+}
+
+const Q = {
+  read: `SELECT row, state, version, pos_partition, pos_offset FROM ${t}
+    WHERE entity_type = ? AND entity_id = ? AND row IN (?, ?)`,
+  insert: `INSERT INTO ${t} (entity_type, entity_id, row, state, version, pos_topic, pos_partition, pos_offset)
+    VALUES (?, ?, '', ?, ?, ?, ?, ?) IF NOT EXISTS`,
+  update: `UPDATE ${t} SET state = ?, version = ?, pos_topic = ?, pos_partition = ?, pos_offset = ?
+    WHERE entity_type = ? AND entity_id = ? AND row = '' IF version = ? AND pos_topic = ? AND pos_partition = ? AND pos_offset = ?`,
+  advance: `UPDATE ${t} SET pos_topic = ?, pos_partition = ?, pos_offset = ?
+    WHERE entity_type = ? AND entity_id = ? AND row = '' IF version = ? AND pos_topic = ? AND pos_partition = ? AND pos_offset = ?`,
+  marker: `INSERT INTO ${t} (entity_type, entity_id, row, version, writer) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?`,
+};
+const long = (v: string | number) => cassandra.types.Long.fromString(String(v));
+
+async function rawOne(type: string, r: c.RawRecord): Promise<void> {
+  const marker = `e:${r.eventId}`;
+  const rs = await client.execute(Q.read, [type, r.key, '', marker], { prepare: true, consistency: SERIAL });
+  const state = rs.rows.find((x) => x.get('row') === '');
+  const seen = rs.rows.some((x) => x.get('row') === marker);
+  const pos = [topic, r.partition, long(r.offset)];
+  const version = state ? Number(state.get('version')) : 0;
+  const cond = state
+    ? [long(version), topic, state.get('pos_partition') as number, state.get('pos_offset') as unknown]
+    : [];
+  if (
+    state &&
+    state.get('pos_partition') === r.partition &&
+    BigInt(String(state.get('pos_offset'))) >= BigInt(r.offset)
+  )
+    return;
+  const opts = { prepare: true, consistency: QUORUM, serialConsistency: SERIAL };
+  let batch: { query: string; params: unknown[] }[];
+  if (seen && state) {
+    batch = [{ query: Q.advance, params: [...pos, type, r.key, ...cond] }];
+  } else {
+    const current = state ? (JSON.parse(state.get('state') as string) as c.Account) : undefined;
+    const json = JSON.stringify(c.reduce(current, r.payload));
+    batch = [
+      state
+        ? { query: Q.update, params: [json, long(version + 1), ...pos, type, r.key, ...cond] }
+        : { query: Q.insert, params: [type, r.key, json, long(version + 1), ...pos] },
+      { query: Q.marker, params: [type, r.key, marker, long(version + 1), randomUUID(), TTL] },
+    ];
+  }
+  const out = await client.batch(batch, opts);
+  if (out.first()?.get('[applied]') !== true)
+    throw new Error(`raw LWT lost on ${type}/${r.key} (single writer?)`);
+}
+
+/** A run: per entity in order, up to PARALLEL entities at a time. */
+async function rawApply(type: string, records: c.RawRecord[]): Promise<void> {
+  const lanes = new Map<string, c.RawRecord[]>();
+  for (const r of records) lanes.set(r.key, [...(lanes.get(r.key) ?? []), r]);
+  const queue = [...lanes.values()];
+  const worker = async () => {
+    for (let lane = queue.shift(); lane; lane = queue.shift()) for (const r of lane) await rawOne(type, r);
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+}
+
+async function raw(batch: number): Promise<number> {
+  const type = `raw${++run}`;
+  let applied = 0;
+  let consumer: Awaited<ReturnType<typeof c.rawConsumer>> | undefined;
+  try {
+    return await c.timeRun(
+      N,
+      () => applied,
+      async () => {
+        consumer = await c.rawConsumer(
+          topic,
+          batch,
+          (rs) => rawApply(type, rs),
+          (k) => (applied += k),
+        );
+      },
+    );
+  } finally {
+    await consumer?.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  await store.init();
+  await c.produceEvents(topic, N, ENTITIES);
+  console.log(
+    `Cassandra apply: ${N} events, ${ENTITIES} entities, ${c.PARTITIONS} partitions, ${c.ROUNDS} rounds, dedup on`,
+  );
+  const rows = [];
+  for (const batch of BATCHES) {
+    const fw: number[] = [];
+    const rw: number[] = [];
+    for (let r = 0; r < c.ROUNDS; r++) {
+      if (r % 2 === 1) rw.push(await raw(batch));
+      fw.push(await framework(batch));
+      if (r % 2 === 0) rw.push(await raw(batch));
+    }
+    rows.push({ batch, fw, raw: rw });
+    console.log(
+      `  batch ${batch}: fw ${fw.map(Math.round).join(', ')} / raw ${rw.map(Math.round).join(', ')}`,
+    );
+  }
+  c.printTable('Cassandra: events/s applied (framework applyBatchSize = raw run size)', rows);
+}
+
+try {
+  await main();
+} finally {
+  await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
+  await client.shutdown();
+  await c.deleteTopic(topic);
+}

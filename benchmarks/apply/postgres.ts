@@ -1,0 +1,190 @@
+// Apply path into Postgres: the self-subscriber (postgresStateStore, applyBatch) against a hand-written kafkajs
+// eachBatch consumer doing the same SQL with the same dedup, same topic, fresh groups, in one run.
+// Run: node --import tsx benchmarks/apply/postgres.ts [events, default 20000]
+import pg from 'pg';
+import { serviceConfig } from '../../scripts/services/service-config.mjs';
+import { createService, onOwnEvent, type Service } from '../../packages/core/src/index';
+import { postgresStateStore } from '../../packages/postgres/src/index';
+import * as c from './common';
+
+const N = Number(process.argv[2] ?? 20_000);
+const ENTITIES = 1000;
+const BATCHES = [1, 10, 100, 500];
+const schema = c.unique('pg');
+const topic = c.unique('topic');
+const pool = new pg.Pool({ connectionString: serviceConfig().postgresUrl, max: 10 });
+const store = postgresStateStore({ pool }, { schema, dedupCleanupIntervalMs: 0 });
+const ent = `"${schema}"."lty_entities"`;
+const ids = `"${schema}"."lty_applied_events"`;
+let run = 0;
+
+async function framework(batch: number): Promise<number> {
+  const service: Service = createService({
+    name: `bench-${++run}`,
+    kafka: { brokers: serviceConfig().kafkaBrokers },
+    store,
+    topic: { name: topic },
+    groupId: c.unique('fw'),
+    ensureTopics: false,
+    applyBatchSize: batch,
+    handlers: [
+      onOwnEvent(Deposited, (s: c.Account | undefined, e) => c.reduce(s, e.payload), { entity: `fw${run}` }),
+    ],
+  });
+  try {
+    return await c.timeRun(
+      N,
+      () => service.stats().applied + service.stats().duplicates,
+      () => service.start(),
+    );
+  } finally {
+    await service.stop();
+  }
+}
+const Deposited = c.Deposited;
+
+interface Row {
+  id: string;
+  state: string;
+  version: number;
+  part: number | null;
+  off: string | null;
+  dirty: boolean;
+  seen: Set<string>;
+}
+
+/** One transaction: lock (create missing), read seen ids, decide in order, write rows + ids in one statement. */
+async function rawApply(type: string, records: c.RawRecord[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const keys = [...new Set(records.map((r) => r.key))].sort();
+    const rows = new Map<string, Row>();
+    const sel = `SELECT entity_id AS id, state::text AS state, version::int AS version, position_partition AS part,
+      position_offset::text AS off FROM ${ent} WHERE entity_type = $1 AND entity_id = ANY($2::text[])
+      ORDER BY entity_id FOR UPDATE`;
+    for (const r of (await client.query<Row>(sel, [type, keys])).rows)
+      rows.set(r.id, { ...r, dirty: false, seen: new Set() });
+    const missing = keys.filter((k) => !rows.has(k));
+    const created = new Set<string>();
+    if (missing.length > 0) {
+      const ins = `INSERT INTO ${ent} (entity_type, entity_id, state, version) SELECT $1, k, 'null', 0
+        FROM unnest($2::text[]) k ORDER BY k ON CONFLICT DO NOTHING RETURNING entity_id AS id`;
+      for (const r of (await client.query<{ id: string }>(ins, [type, missing])).rows) {
+        rows.set(r.id, {
+          id: r.id,
+          state: 'null',
+          version: 0,
+          part: null,
+          off: null,
+          dirty: false,
+          seen: new Set(),
+        });
+        created.add(r.id);
+      }
+    }
+    const check = records.filter((r) => !created.has(r.key));
+    if (check.length > 0) {
+      const seen = await client.query<{ id: string; ev: string }>(
+        `SELECT entity_id AS id, event_id AS ev FROM ${ids} WHERE entity_type = $1
+         AND (entity_id, event_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+         AND applied_at > now() - interval '7 days'`,
+        [type, check.map((r) => r.key), check.map((r) => r.eventId)],
+      );
+      for (const s of seen.rows) rows.get(s.id)?.seen.add(s.ev);
+    }
+    const applied: c.RawRecord[] = [];
+    for (const r of records) {
+      const row = rows.get(r.key)!;
+      if (row.part === r.partition && row.off !== null && BigInt(row.off) >= BigInt(r.offset)) continue;
+      row.part = r.partition;
+      row.off = r.offset;
+      row.dirty = true;
+      if (row.seen.has(r.eventId)) continue;
+      const current = row.version === 0 ? undefined : (JSON.parse(row.state) as c.Account);
+      row.state = JSON.stringify(c.reduce(current, r.payload));
+      row.version += 1;
+      row.seen.add(r.eventId);
+      applied.push(r);
+    }
+    const dirty = [...rows.values()].filter((r) => r.dirty);
+    await client.query(
+      `WITH v AS (SELECT * FROM unnest($2::text[], $3::text[], $4::int8[], $5::int4[], $6::int8[])
+         AS v(id, state, version, part, off)),
+       w AS (UPDATE ${ent} e SET state = v.state::jsonb, version = v.version, position_topic = $7,
+         position_partition = v.part, position_offset = v.off, updated_at = now()
+         FROM v WHERE e.entity_type = $1 AND e.entity_id = v.id)
+       INSERT INTO ${ids} (entity_type, entity_id, event_id) SELECT $1, d.id, d.ev
+       FROM unnest($8::text[], $9::text[]) AS d(id, ev)
+       ON CONFLICT (entity_type, entity_id, event_id) DO UPDATE SET applied_at = excluded.applied_at`,
+      [
+        type,
+        ...(['id', 'state', 'version', 'part', 'off'] as const).map((k) => dirty.map((r) => r[k])),
+        topic,
+        applied.map((r) => r.key),
+        applied.map((r) => r.eventId),
+      ],
+    );
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function raw(batch: number): Promise<number> {
+  const type = `raw${++run}`;
+  let applied = 0;
+  let consumer: Awaited<ReturnType<typeof c.rawConsumer>> | undefined;
+  try {
+    return await c.timeRun(
+      N,
+      () => applied,
+      async () => {
+        consumer = await c.rawConsumer(
+          topic,
+          batch,
+          (rs) => rawApply(type, rs),
+          (k) => (applied += k),
+        );
+      },
+    );
+  } finally {
+    await consumer?.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  await store.init();
+  await c.produceEvents(topic, N, ENTITIES);
+  console.log(
+    `Postgres apply: ${N} events, ${ENTITIES} entities, ${c.PARTITIONS} partitions, ${c.ROUNDS} rounds, dedup on`,
+  );
+  const rows = [];
+  for (const batch of BATCHES) {
+    const fw: number[] = [];
+    const rw: number[] = [];
+    for (let r = 0; r < c.ROUNDS; r++) {
+      // Alternate which goes first, so that neither always runs on the warmer (or more loaded) side.
+      if (r % 2 === 1) rw.push(await raw(batch));
+      fw.push(await framework(batch));
+      if (r % 2 === 0) rw.push(await raw(batch));
+    }
+    rows.push({ batch, fw, raw: rw });
+    console.log(
+      `  batch ${batch}: fw ${fw.map(Math.round).join(', ')} / raw ${rw.map(Math.round).join(', ')}`,
+    );
+  }
+  c.printTable('Postgres: events/s applied (framework applyBatchSize = raw run size)', rows);
+}
+
+try {
+  await main();
+} finally {
+  await store.close?.();
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pool.end();
+  await c.deleteTopic(topic);
+}
