@@ -1,13 +1,13 @@
 // Apply path into Postgres: the self-subscriber (postgresStateStore, applyBatch) against a hand-written kafkajs
 // eachBatch consumer doing the same SQL with the same dedup, same topic, fresh groups, in one run.
-// Run: node --import tsx benchmarks/apply/postgres.ts [events, default 20000]
+// Run: node --import tsx benchmarks/apply/postgres.ts [events, default 10000]
 import pg from 'pg';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
 import { createService, onOwnEvent, type Service } from '../../packages/core/src/index';
 import { postgresStateStore } from '../../packages/postgres/src/index';
 import * as c from './common';
 
-const N = Number(process.argv[2] ?? 20_000);
+const N = Number(process.argv[2] ?? 10_000);
 const ENTITIES = 1000;
 const BATCHES = [1, 10, 100, 500];
 const schema = c.unique('pg');
@@ -86,9 +86,9 @@ async function rawApply(type: string, records: c.RawRecord[]): Promise<void> {
     const check = records.filter((r) => !created.has(r.key));
     if (check.length > 0) {
       const seen = await client.query<{ id: string; ev: string }>(
-        `SELECT entity_id AS id, event_id AS ev FROM ${ids} WHERE entity_type = $1
-         AND (entity_id, event_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-         AND applied_at > now() - interval '7 days'`,
+        `SELECT d.entity_id AS id, d.event_id AS ev FROM ${ids} d
+         JOIN unnest($2::text[], $3::text[]) AS k(entity_id, event_id) USING (entity_id, event_id)
+         WHERE d.entity_type = $1 AND d.applied_at > now() - interval '7 days'`,
         [type, check.map((r) => r.key), check.map((r) => r.eventId)],
       );
       for (const s of seen.rows) rows.get(s.id)?.seen.add(s.ev);
