@@ -21,6 +21,7 @@ const cfg = serviceConfig();
 const client = new cassandra.Client({
   contactPoints: cfg.cassandraContactPoints,
   localDataCenter: cfg.cassandraLocalDataCenter,
+  socketOptions: { readTimeout: 60_000 }, // DROP KEYSPACE on a loaded node can take longer than the default
 });
 const store = cassandraStateStore({ client }, { keyspace });
 const t = `${keyspace}.entity_state`;
@@ -160,7 +161,9 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
+  await client
+    .execute(`DROP KEYSPACE IF EXISTS ${keyspace}`)
+    .catch((err: unknown) => console.error(`could not drop keyspace ${keyspace}: ${String(err)}`));
   await client.shutdown();
   await c.deleteTopic(topic);
 }
