@@ -38,18 +38,20 @@ export function createBatchHandler(deps: WorkerDeps) {
     };
     if (deps.parking && !(await deps.parking.beforeBatch(batch, control))) return;
     const records = batch.records;
-    const done = async (record: IncomingRecord) => {
+    const done = async (record: IncomingRecord, commitNow = true) => {
       deps.parking?.handled(record.topic, record.partition, record.offset);
       doneUpTo = record.offset;
       sinceCommit++;
-      if (sinceCommit >= deps.commitEveryRecords) await commit();
+      if (commitNow && sinceCommit >= deps.commitEveryRecords) await commit();
     };
     for (let i = 0; i < records.length;) {
       if (!control.isRunning()) break;
       // Many plain applies go to the store in one round trip; the rest (and a failed batch) one by one.
       const run = await collectRun(deps, records, i, deps.applyBatchSize);
       if (run.length > 1 && (await applyRun(deps, run))) {
-        for (const r of run) await done(r.record);
+        // One commit per applied run, however long: the run is already durable in the store.
+        for (const r of run) await done(r.record, false);
+        if (sinceCommit >= deps.commitEveryRecords) await commit();
         i += run.length;
         continue;
       }
