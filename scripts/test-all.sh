@@ -29,12 +29,17 @@ out="$ROOT/.vitest-results"
 rm -rf "$out"
 mkdir -p "$out"
 rc=0
-for project in unit int e2e; do
+# Every vitest project named in vitest.config.ts, in this order when present.
+projects=()
+for p in unit int e2e reliability; do
+  if grep -q "name: '$p'" vitest.config.ts; then projects+=("$p"); fi
+done
+for project in "${projects[@]}"; do
   echo "=== vitest project: $project"
   npx vitest run --project "$project" --passWithNoTests \
     --reporter=default --reporter=json --outputFile.json="$out/$project.json" || rc=1
 done
 
-node scripts/count-results.mjs "$out" "$services_failed"
+node scripts/count-results.mjs "$out" "$services_failed" "${projects[@]}"
 status=$?
 if [ $rc -ne 0 ] || [ $status -ne 0 ]; then exit 1; fi
