@@ -34,6 +34,18 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.rel.spec.ts'],
+          // Crashes, outages and rebalances of whole services on 2 cores: one scenario at a time, long bounds.
+          // LTY_RELIABILITY_FULL=1 runs the issue's full figures (see docs/reliability.md).
+          fileParallelism: false,
+          testTimeout: 1_800_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -38,14 +38,45 @@ export function isKnownCustomer(customerId: string): boolean {
   return /^(alice|bob|carol|customer-\d+)$/.test(customerId);
 }
 
+/**
+ * Refuses input the service could acknowledge but never store: Postgres jsonb holds no U+0000, and an order's total
+ * must stay a safe integer (its event's schema says so). Without this, such a command got a 202 and its event went
+ * to the dead-letter topic (found by the reliability suite's fuzzing, test/reliability/bad-input.rel.spec.ts).
+ */
+function storable<S extends z.ZodType>(schema: S): S {
+  return schema.superRefine((value, ctx) => {
+    for (const path of nulPaths(value))
+      ctx.addIssue({ code: 'custom', path, message: 'must not contain U+0000' });
+    const items = (value as { items?: { quantity?: unknown; unitPriceCents?: unknown }[] }).items ?? [];
+    let total = 0;
+    for (const i of items) {
+      if (typeof i?.quantity === 'number' && typeof i.unitPriceCents === 'number')
+        total += i.quantity * i.unitPriceCents;
+    }
+    if (!Number.isSafeInteger(total)) {
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'the order total is too large' });
+    }
+  });
+}
+
+function nulPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulPaths(v, [...path, i]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => nulPaths(v, [...path, k]));
+  return [];
+}
+
 // #region commands
 export const CreateOrder = defineCommand({
   name: 'CreateOrder',
-  input: z.object({
-    orderId: z.string().uuid(),
-    customerId: z.string().min(1, 'customerId is required'),
-    items: z.array(item).min(1, 'an order needs at least one item'),
-  }),
+  input: storable(
+    z.object({
+      orderId: z.string().uuid(),
+      customerId: z.string().min(1, 'customerId is required'),
+      items: z.array(item).min(1, 'an order needs at least one item'),
+    }),
+  ),
   // Read-only business check: refuses the command, produces nothing.
   validate: (cmd) => {
     if (!isKnownCustomer(cmd.customerId)) {
@@ -61,7 +92,9 @@ export const CreateOrder = defineCommand({
 
 export const CancelOrder = defineCommand({
   name: 'CancelOrder',
-  input: z.object({ orderId: z.string().uuid(), reason: z.string().default('cancelled by customer') }),
+  input: storable(
+    z.object({ orderId: z.string().uuid(), reason: z.string().default('cancelled by customer') }),
+  ),
   toEvents: (cmd) => OrderCancelled.of(cmd),
 });
 // #endregion commands

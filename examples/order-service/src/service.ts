@@ -16,6 +16,7 @@ export interface Running {
 /** The order service: takes commands, produces events, and applies its own events to Postgres. */
 export async function startOrderService(config: OrderServiceConfig, logger?: Logger): Promise<Running> {
   const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 10 });
+  keepAliveOnIdleErrors(pool, logger);
   const service = createService({
     name: config.serviceName,
     kafka: { brokers: config.brokers },
@@ -32,6 +33,7 @@ export async function startOrderService(config: OrderServiceConfig, logger?: Log
 /** The legacy handler: same topic, its own consumer group, no commands and no state store of ours. */
 export async function startLegacyHandler(config: OrderServiceConfig, logger?: Logger): Promise<Running> {
   const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 4 });
+  keepAliveOnIdleErrors(pool, logger);
   await createLegacyTable(pool, config.schema);
   const service = createService({
     name: config.serviceName,
@@ -41,4 +43,10 @@ export async function startLegacyHandler(config: OrderServiceConfig, logger?: Lo
   });
   await service.start();
   return { service, pool, close: async () => (await service.stop(), await pool.end()) };
+}
+
+// An idle client whose connection the database closes (a restart, a failover) emits 'error' on the pool; without a
+// listener that crashes the process. The pool drops that client and connects a new one on the next checkout.
+function keepAliveOnIdleErrors(pool: pg.Pool, logger?: Logger): void {
+  pool.on('error', (err) => logger?.warn('idle postgres connection lost', { error: err.message }));
 }
