@@ -14,8 +14,9 @@ import { verifyRun } from './helpers/verify-run';
 // the leader of the busiest partitions is SIGKILLed under load and started again. The transport-level test
 // (packages/core/src/transport/leader-loss.int.spec.ts) covers the kafkajs failover bug itself; this one checks
 // the whole service. Optional: it needs 3 more JVMs, so it runs with LTY_RELIABILITY_FULL=1 or
-// LTY_RELIABILITY_LEADER=1 only.
-const enabled = full || process.env.LTY_RELIABILITY_LEADER === '1';
+// LTY_RELIABILITY_LEADER=1 only (LTY_RELIABILITY_LEADER=0 leaves it out of a full run).
+const leader = process.env.LTY_RELIABILITY_LEADER;
+const enabled = leader === '1' || (full && leader !== '0');
 const size = { ratePerSec: full ? 150 : 80, clients: 12, beforeMs: 5000, downMs: 20_000 };
 const names = runNames('leader-loss');
 // Created only when enabled: kafka3() asks services.sh whether the cluster is up.

@@ -26,7 +26,9 @@ const version = (pkg: string) =>
     }
   ).version;
 const pool = new pg.Pool({ connectionString: shared.postgresUrl, max: 1 });
-const postgres = ((await pool.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?').split(' ')[0];
+const postgres = (
+  (await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?'
+).split(' ')[0];
 await pool.end();
 
 const first = rows[0]!;

@@ -78,11 +78,12 @@ export function startLoad(options: LoadOptions) {
     if (at > now) await sleep(at - now);
   }
 
+  /** One HTTP attempt: the 202's body, or how it failed. */
   async function attempt(
     path: string,
     key: string,
     body: unknown,
-  ): Promise<Record<string, unknown> | undefined> {
+  ): Promise<Record<string, unknown> | AttemptOutcome> {
     const targets = options.targets();
     if (targets.length === 0) {
       attempts.push({
@@ -92,13 +93,15 @@ export function startLoad(options: LoadOptions) {
         phase: phase(),
         endPhase: phase(),
       });
-      return undefined;
+      return 'connection';
     }
     const target = targets[randomInt(0, targets.length - 1)]!;
     const label = phase();
     const t0 = performance.now();
-    const done = (a: Omit<Attempt, 'ms' | 'phase' | 'endPhase'>) =>
+    const done = (a: Omit<Attempt, 'ms' | 'phase' | 'endPhase'>) => {
       attempts.push({ ...a, ms: Math.round(performance.now() - t0), phase: label, endPhase: phase() });
+      return a.outcome;
+    };
     try {
       const res = await fetch(target + path, {
         method: 'POST',
@@ -111,17 +114,16 @@ export function startLoad(options: LoadOptions) {
         done({ outcome: 'acked', status: 202 });
         return JSON.parse(text) as Record<string, unknown>;
       }
-      done({
+      return done({
         outcome: res.status >= 500 ? '5xx' : 'unexpected',
         status: res.status,
         error: text.slice(0, 300),
       });
     } catch (err) {
       const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-      if (e.name === 'TimeoutError') done({ outcome: 'client-timeout', error: e.message });
-      else done({ outcome: 'connection', error: e.cause?.code ?? e.cause?.message ?? e.message });
+      if (e.name === 'TimeoutError') return done({ outcome: 'client-timeout', error: e.message });
+      return done({ outcome: 'connection', error: e.cause?.code ?? e.cause?.message ?? e.message });
     }
-    return undefined;
   }
 
   /**
@@ -137,7 +139,7 @@ export function startLoad(options: LoadOptions) {
   ) {
     for (let n = 1; ; n++) {
       const json = await attempt(path, key, body);
-      if (json) {
+      if (typeof json === 'object') {
         const [entry] = decodeToken(json.token as string);
         const cmd: AckedCommand = {
           kind,
@@ -149,8 +151,15 @@ export function startLoad(options: LoadOptions) {
         acked.push(cmd);
         return cmd;
       }
-      if (attempts[attempts.length - 1]?.outcome === 'unexpected')
-        throw new Error(`unexpected answer to ${key}`);
+      // Neither a receipt nor a failure a caller may retry: the run fails (see `countAttempts`); stop here.
+      if (json === 'unexpected') {
+        abandoned.push(`${kind} ${key}: unexpected answer`);
+        return undefined;
+      }
+      if (stoppedAt !== undefined && Date.now() - stoppedAt > (options.giveUpAfterStopMs ?? 120_000)) {
+        abandoned.push(`${kind} ${key}: not acked ${options.giveUpAfterStopMs ?? 120_000} ms after the stop`);
+        return undefined;
+      }
       await sleep(Math.min(2000, 50 * 2 ** Math.min(n, 6)) + randomInt(0, 100));
     }
   }
