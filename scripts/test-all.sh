@@ -40,6 +40,10 @@ for project in "${projects[@]}"; do
     --reporter=default --reporter=json --outputFile.json="$out/$project.json" || rc=1
 done
 
-node scripts/count-results.mjs "$out" "$services_failed" "${projects[@]}"
+summary="$(node scripts/count-results.mjs "$out" "$services_failed" "${projects[@]}")"
 status=$?
+# Stop what we started before the summary, so that "N passed, N failed" stays the last line.
+trap - EXIT
+cleanup
+echo "$summary"
 if [ $rc -ne 0 ] || [ $status -ne 0 ]; then exit 1; fi
