@@ -1,13 +1,20 @@
-// `pnpm bench`: runs every benchmark script in sequence, each in its own process, with the load average before
-// and after (these machines are shared: read the ratios, not the absolutes).
+// `pnpm bench [filter...]`: runs every benchmark script (or those whose path contains a filter) in sequence, each
+// in its own process, with the load average before and after (these machines are shared: read the ratios, not the
+// absolutes), then draws the charts of docs/benchmarks.md from the results the scripts wrote.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 
-const scripts = [
+const all = [
   'benchmarks/codec/avro-vs-json.ts',
   'benchmarks/apply/postgres.ts',
   'benchmarks/apply/cassandra.ts',
 ];
+const filters = process.argv.slice(2);
+const scripts = filters.length === 0 ? all : all.filter((s) => filters.some((f) => s.includes(f)));
+if (scripts.length === 0) {
+  console.error(`no benchmark matches ${filters.join(', ')}; there are:\n  ${all.join('\n  ')}`);
+  process.exit(2);
+}
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -19,9 +26,13 @@ console.log(
 console.log(`load average before: ${load()}`);
 let failed = 0;
 for (const script of scripts) {
-  console.log(`\n=== ${script}`);
+  console.log(`\n=== ${script} (load average ${load()})`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
-  if (r.status !== 0) failed++;
+  if (r.status !== 0) {
+    console.log(`=== ${script} FAILED (exit ${r.status ?? r.signal})`);
+    failed++;
+  }
 }
 console.log(`\nload average after: ${load()}`);
+spawnSync(process.execPath, ['--import', 'tsx', 'benchmarks/charts.ts'], { stdio: 'inherit' });
 process.exitCode = failed > 0 ? 1 : 0;

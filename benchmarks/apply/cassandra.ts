@@ -156,6 +156,12 @@ async function main(): Promise<void> {
     );
   }
   c.printTable('Cassandra: events/s applied (framework applyBatchSize = raw run size)', rows);
+  c.writeApplyResult(
+    'apply-cassandra',
+    'Apply into Cassandra: framework against raw cassandra-driver LWT batches',
+    `${N} events, ${ENTITIES} entities, dedup on`,
+    rows,
+  );
 }
 
 try {

@@ -4,6 +4,7 @@ import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
 import { HEADERS, defineEvent } from '../../packages/core/src/index';
+import { writeResult } from '../lib/results';
 
 export const PARTITIONS = 8;
 export const CONCURRENCY = 4; // the framework's default partitionsConsumedConcurrently
@@ -175,4 +176,28 @@ export function printTable(title: string, rows: { batch: number; fw: number[]; r
         `${f(b.min)} ${f(b.median)} ${f(b.max)}  | ${(a.median / b.median).toFixed(2)}x`,
     );
   }
+}
+
+/** Writes the rows of printTable() as results/<id>.json for the charts. */
+export function writeApplyResult(
+  id: string,
+  title: string,
+  notes: string,
+  rows: { batch: number; fw: number[]; raw: number[] }[],
+): void {
+  writeResult({
+    id,
+    title,
+    unit: 'events/s',
+    higherIsBetter: true,
+    groupBy: 'batch size (applyBatchSize = raw run size)',
+    groups: rows.map((r) => ({
+      label: String(r.batch),
+      series: [
+        { name: 'framework', rounds: r.fw },
+        { name: 'raw', rounds: r.raw },
+      ],
+    })),
+    notes,
+  });
 }

@@ -87,6 +87,12 @@ async function main(): Promise<void> {
     );
   }
   c.printTable('Postgres: events/s applied (framework applyBatchSize = raw run size)', rows);
+  c.writeApplyResult(
+    'apply-postgres',
+    'Apply into Postgres: framework against raw kafkajs + pg',
+    `${N} events, ${ENTITIES} entities, dedup on`,
+    rows,
+  );
 }
 
 try {

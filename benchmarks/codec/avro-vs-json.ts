@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 // zod is core's dependency, not the workspace root's: import core's copy, the one defineEvent checks against.
 import { z } from 'zod';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
+import { writeResult, type GroupResult } from '../lib/results';
 import {
   avroCodec,
   defineEvent,
@@ -91,19 +92,32 @@ async function main() {
   for (const [, codec] of codecs) await codec.prepare({ topic, events: cases.map((c) => c.def) });
   console.log(`encode + decode, ${N} events per round, ${ROUNDS} rounds; node ${process.version}`);
   console.log('event                    codec  bytes/event   min ev/s  median ev/s   max ev/s');
+  const groups: GroupResult[] = [];
   for (const c of cases) {
+    const series = [];
     const payloads = Array.from({ length: N }, (_, i) => c.def.schema.parse(c.payload(i)));
     for (const [name, codec] of codecs) {
       await round(codec, topic, c.def, payloads.slice(0, Math.min(N, 5000))); // warm-up (JIT, schema ids)
       const results = [];
       for (let r = 0; r < ROUNDS; r++) results.push(await round(codec, topic, c.def, payloads));
       const rates = results.map((x) => x.perSecond).sort((a, b) => a - b);
+      series.push({ name, rounds: rates });
       const size = results[0]!.avgBytes.toFixed(1).padStart(11);
       console.log(
         `${c.name.padEnd(24)} ${name.padEnd(5)} ${size} ${fmt(rates[0]!)}    ${fmt(rates[1]!)}  ${fmt(rates[2]!)}`,
       );
     }
+    groups.push({ label: c.name, series });
   }
+  writeResult({
+    id: 'codec-avro-vs-json',
+    title: 'Codec: encode + decode of one event, Avro (registry) against JSON',
+    unit: 'events/s',
+    higherIsBetter: true,
+    groupBy: 'event',
+    groups,
+    notes: `${N} events per round`,
+  });
 }
 
 await main();

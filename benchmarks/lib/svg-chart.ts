@@ -1,0 +1,96 @@
+// A grouped bar chart as plain SVG (no dependency): one group per x-axis point, one bar per series at its
+// median, a whisker from min to max over the rounds, so the spread of a noisy machine stays visible.
+import type { BenchResult } from './results';
+import { spread } from './stats';
+
+const PALETTE = ['#2b6cb0', '#dd6b20', '#718096', '#38a169', '#805ad5'];
+const W = 760;
+const H = 380;
+const M = { top: 56, right: 16, bottom: 78, left: 72 };
+
+const esc = (s: string) =>
+  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+/** Tick step of 1, 2 or 5 × 10^k giving about five ticks up to `max`. */
+export function niceStep(max: number): number {
+  if (!(max > 0)) return 1;
+  const raw = max / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const unit = raw / mag;
+  return (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 5 ? 5 : 10) * mag;
+}
+
+const fmt = (n: number) =>
+  Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : Number(n.toPrecision(3)).toString();
+
+export function renderChart(result: BenchResult): string {
+  const names = [...new Set(result.groups.flatMap((g) => g.series.map((s) => s.name)))];
+  const top = Math.max(0, ...result.groups.flatMap((g) => g.series.flatMap((s) => s.rounds)));
+  const step = niceStep(top);
+  const yMax = Math.max(step, Math.ceil(top / step) * step);
+  const plotW = W - M.left - M.right;
+  const plotH = H - M.top - M.bottom;
+  const y = (v: number) => M.top + plotH - (v / yMax) * plotH;
+  const groupW = plotW / Math.max(1, result.groups.length);
+  const barW = Math.min(48, (groupW * 0.8) / Math.max(1, names.length));
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+      `font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${M.left}" y="20" font-size="15" font-weight="bold">${esc(result.title)}</text>`,
+    `<text x="${M.left}" y="38" fill="#555">${esc(
+      `${result.unit}, ${result.higherIsBetter ? 'higher' : 'lower'} is better; bar = median, line = min–max` +
+        (result.notes ? `; ${result.notes}` : ''),
+    )}</text>`,
+  );
+  for (let v = 0; v <= yMax + step / 2; v += step) {
+    out.push(
+      `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e2e8f0"/>`,
+      `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end" fill="#555">${fmt(v)}</text>`,
+    );
+  }
+  result.groups.forEach((g, gi) => {
+    const gx = M.left + gi * groupW + (groupW - barW * names.length) / 2;
+    g.series.forEach((s) => {
+      const si = names.indexOf(s.name);
+      if (s.rounds.length === 0) return;
+      const { min, median, max } = spread(s.rounds);
+      const x = gx + si * barW;
+      const color = PALETTE[si % PALETTE.length]!;
+      out.push(
+        `<rect x="${x + 2}" y="${y(median)}" width="${barW - 4}" height="${y(0) - y(median)}" fill="${color}">` +
+          `<title>${esc(`${s.name} ${g.label}: median ${fmt(median)} (${fmt(min)}–${fmt(max)})`)}</title></rect>`,
+        `<line x1="${x + barW / 2}" x2="${x + barW / 2}" y1="${y(max)}" y2="${y(min)}" stroke="#1a202c"/>`,
+        `<text x="${x + barW / 2}" y="${y(max) - 4}" text-anchor="middle" font-size="10">${fmt(median)}</text>`,
+      );
+    });
+    out.push(
+      `<text x="${M.left + gi * groupW + groupW / 2}" y="${H - M.bottom + 18}" text-anchor="middle">` +
+        `${esc(g.label)}</text>`,
+    );
+    // The ratio of the first two series' medians: what the text of the page compares.
+    const [a, b] = g.series;
+    if (a && b && a.rounds.length > 0 && b.rounds.length > 0) {
+      const r = spread(a.rounds).median / spread(b.rounds).median;
+      out.push(
+        `<text x="${M.left + gi * groupW + groupW / 2}" y="${H - M.bottom + 32}" text-anchor="middle" ` +
+          `fill="#555" font-size="11">${esc(`${a.name}/${b.name} ${r.toFixed(2)}×`)}</text>`,
+      );
+    }
+  });
+  out.push(
+    `<line x1="${M.left}" x2="${W - M.right}" y1="${y(0)}" y2="${y(0)}" stroke="#1a202c"/>`,
+    `<text x="${M.left + plotW / 2}" y="${H - M.bottom + 50}" text-anchor="middle" fill="#555">` +
+      `${esc(result.groupBy)}</text>`,
+  );
+  names.forEach((n, i) => {
+    const x = M.left + i * 170;
+    out.push(
+      `<rect x="${x}" y="${H - 16}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]!}"/>`,
+      `<text x="${x + 18}" y="${H - 6}">${esc(n)}</text>`,
+    );
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
