@@ -1,4 +1,4 @@
-import { ConfigError } from '@listen-to-yourself/core';
+import { ConfigError, parseOptions, runPerEntity } from '@listen-to-yourself/core';
 import type { ApplyChange, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core';
 import { CONSISTENCY, applyChange, type ApplyContext } from './apply-change';
 import { openClient, type CassandraConnection } from './connection';
@@ -9,10 +9,8 @@ import {
   type CassandraStateStoreOptions,
   type ResolvedCassandraOptions,
 } from './options';
-import { parseOptions } from './parse-options';
 import { stateFromJson, toStateRow } from './rows';
 import { STATE_ROW, createKeyspaceCql, createTableCql, statements } from './schema';
-import { runPerEntity } from './run-per-entity';
 
 /**
  * A StateStore on Cassandra (cassandra-driver 4.10). Each entity is one partition holding its state row and the

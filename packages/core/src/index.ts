@@ -76,6 +76,9 @@ export type { ApplyChange, ApplyResult, EntityRef, StateStore, StoredEntity } fr
 export { inMemoryStateStore, inMemoryStateStoreDefaults } from './store/in-memory-state-store';
 export type { InMemoryStateStore, InMemoryStateStoreOptions } from './store/in-memory-state-store';
 export { compareOffsets, nextOffset, reached } from './store/position';
+// For adapter authors: per-entity batch application and options parsing that fails like core's own.
+export { runPerEntity } from './store/run-per-entity';
+export { parseOptions } from './service/parse-options';
 export type { RecordPosition } from './store/position';
 
 export { exponential, exponentialBackoffDefaults, fixed } from './retry/backoff';

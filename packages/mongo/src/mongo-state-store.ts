@@ -1,13 +1,12 @@
+import { parseOptions, runPerEntity } from '@listen-to-yourself/core';
 import type { ApplyChange, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core';
 import { applyChange } from './apply-change';
 import { openClient, type MongoConnection } from './connection';
 import { toStoreError } from './errors';
 import { mongoOptionsSchema, mongoStateStoreDefaults, type MongoStateStoreOptions } from './options';
-import { parseOptions } from './parse-options';
 import { pruneRevisions } from './prune';
 import { readLatest } from './read-latest';
 import { toPosition, type RevisionDoc } from './revision';
-import { runPerEntity } from './run-per-entity';
 import type { StoreContext } from './store-context';
 
 /** The Mongo store: a StateStore plus on-demand pruning. */

@@ -1,4 +1,4 @@
-import { ConfigError } from '@listen-to-yourself/core';
+import { parseOptions } from '@listen-to-yourself/core';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 
@@ -77,20 +77,19 @@ const schema = z
   })
   .strict();
 
-/**
- * Merges options over the defaults and validates them with the connection, reporting every problem at once as a
- * `ConfigError`. (The same rules as core's options parsing, which core does not export.)
- */
+/** Merges options over the defaults and validates them with the connection, every problem at once (`ConfigError`). */
 export function parsePostgresOptions(
   connection: PostgresConnection,
   options: PostgresStateStoreOptions = {},
 ): { connection: PostgresConnection; options: ResolvedPostgresOptions } {
-  const given = Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
-  const result = schema.safeParse({ ...postgresStateStoreDefaults, ...given, connection });
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`);
-    throw new ConfigError('postgresStateStore options', issues);
-  }
-  const { connection: parsed, ...resolved } = result.data;
+  const { connection: parsed, ...resolved } = parseOptions(
+    'postgresStateStore options',
+    schema,
+    postgresStateStoreDefaults,
+    {
+      ...(options ?? {}),
+      connection,
+    },
+  );
   return { connection: parsed, options: resolved };
 }

@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors/errors';
 
 /**
- * Merges user options over frozen defaults and validates the result, reporting every problem at once
- * as a {@link ConfigError}.
+ * Merges user options (undefined fields ignored) over frozen defaults and validates the result, reporting every
+ * problem at once as a {@link ConfigError}. Exported for adapters, so that their options fail the same way.
  */
 export function parseOptions<T>(
   what: string,

@@ -1,11 +1,10 @@
-import type { ApplyChange, ApplyResult } from '@listen-to-yourself/core';
+import type { ApplyChange, ApplyResult } from './state-store';
 
 /**
- * Applies changes one at a time per entity, in their order, while distinct entities proceed concurrently (at
- * most `concurrency` at once): each entity's write is its own compare-and-set insert, so this is how a batch
- * saves time. All groups settle before a failure is thrown, so no write is still under way when the caller
- * retries; the changes applied by then come back as duplicates on that retry. (The same helper lives in
- * @listen-to-yourself/cassandra: a candidate for core.)
+ * For adapters whose writes are per entity (a conditional insert or batch that cannot span entities): applies
+ * changes one at a time per entity, in their order, while distinct entities proceed concurrently (at most
+ * `concurrency` at once). All groups settle before a failure is thrown, so no write is still under way when the
+ * caller retries; the changes applied by then come back as duplicates on that retry.
  */
 export async function runPerEntity<S, Tx>(
   changes: readonly ApplyChange<S, Tx>[],
