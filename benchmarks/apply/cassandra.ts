@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import cassandra from 'cassandra-driver';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
-import { createService, onOwnEvent, type Service } from '../../packages/core/src/index';
 import { cassandraStateStore } from '../../packages/cassandra/src/index';
 import * as c from './common';
+import { compareBatches, frameworkRate, rawRate } from './compare';
 
 const N = Number(process.argv[2] ?? 3000);
 const ENTITIES = 300;
@@ -26,33 +26,6 @@ const client = new cassandra.Client({
 const store = cassandraStateStore({ client }, { keyspace });
 const t = `${keyspace}.entity_state`;
 const { serial: SERIAL, quorum: QUORUM } = cassandra.types.consistencies;
-let run = 0;
-
-async function framework(batch: number): Promise<number> {
-  const service: Service = createService({
-    name: `bench-${++run}`,
-    kafka: { brokers: cfg.kafkaBrokers },
-    store,
-    topic: { name: topic },
-    groupId: c.unique('fw'),
-    ensureTopics: false,
-    applyBatchSize: batch,
-    handlers: [
-      onOwnEvent(c.Deposited, (s: c.Account | undefined, e) => c.reduce(s, e.payload), {
-        entity: `fw${run}`,
-      }),
-    ],
-  });
-  try {
-    return await c.timeRun(
-      N,
-      () => service.stats().applied + service.stats().duplicates,
-      () => service.start(),
-    );
-  } finally {
-    await service.stop();
-  }
-}
 
 const Q = {
   read: `SELECT row, state, version, pos_partition, pos_offset FROM ${t}
@@ -113,48 +86,17 @@ async function rawApply(type: string, records: c.RawRecord[]): Promise<void> {
   await Promise.all(Array.from({ length: PARALLEL }, worker));
 }
 
-async function raw(batch: number): Promise<number> {
-  const type = `raw${++run}`;
-  let applied = 0;
-  let consumer: Awaited<ReturnType<typeof c.rawConsumer>> | undefined;
-  try {
-    return await c.timeRun(
-      N,
-      () => applied,
-      async () => {
-        consumer = await c.rawConsumer(
-          topic,
-          batch,
-          (rs) => rawApply(type, rs),
-          (k) => (applied += k),
-        );
-      },
-    );
-  } finally {
-    await consumer?.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   await store.init();
   await c.produceEvents(topic, N, ENTITIES);
   console.log(
     `Cassandra apply: ${N} events, ${ENTITIES} entities, ${c.PARTITIONS} partitions, ${c.ROUNDS} rounds, dedup on`,
   );
-  const rows = [];
-  for (const batch of BATCHES) {
-    const fw: number[] = [];
-    const rw: number[] = [];
-    for (let r = 0; r < c.ROUNDS; r++) {
-      if (r % 2 === 1) rw.push(await raw(batch));
-      fw.push(await framework(batch));
-      if (r % 2 === 0) rw.push(await raw(batch));
-    }
-    rows.push({ batch, fw, raw: rw });
-    console.log(
-      `  batch ${batch}: fw ${fw.map(Math.round).join(', ')} / raw ${rw.map(Math.round).join(', ')}`,
-    );
-  }
+  const rows = await compareBatches(
+    BATCHES,
+    (batch) => frameworkRate(N, topic, store, batch),
+    (batch) => rawRate(N, topic, batch, rawApply),
+  );
   c.printTable('Cassandra: events/s applied (framework applyBatchSize = raw run size)', rows);
   c.writeApplyResult(
     'apply-cassandra',

@@ -3,9 +3,9 @@
 // Run: node --import tsx benchmarks/apply/postgres.ts [events, default 10000]
 import pg from 'pg';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
-import { createService, onOwnEvent, type Service } from '../../packages/core/src/index';
 import { postgresStateStore } from '../../packages/postgres/src/index';
 import * as c from './common';
+import { compareBatches, frameworkRate, rawRate } from './compare';
 import { rawPostgresApply } from './raw-postgres';
 
 const N = Number(process.argv[2] ?? 10_000);
@@ -16,54 +16,6 @@ const topic = c.unique('topic');
 const pool = new pg.Pool({ connectionString: serviceConfig().postgresUrl, max: 10 });
 const store = postgresStateStore({ pool }, { schema, dedupCleanupIntervalMs: 0 });
 const rawApply = rawPostgresApply(pool, schema, topic);
-let run = 0;
-
-async function framework(batch: number): Promise<number> {
-  const service: Service = createService({
-    name: `bench-${++run}`,
-    kafka: { brokers: serviceConfig().kafkaBrokers },
-    store,
-    topic: { name: topic },
-    groupId: c.unique('fw'),
-    ensureTopics: false,
-    applyBatchSize: batch,
-    handlers: [
-      onOwnEvent(Deposited, (s: c.Account | undefined, e) => c.reduce(s, e.payload), { entity: `fw${run}` }),
-    ],
-  });
-  try {
-    return await c.timeRun(
-      N,
-      () => service.stats().applied + service.stats().duplicates,
-      () => service.start(),
-    );
-  } finally {
-    await service.stop();
-  }
-}
-const Deposited = c.Deposited;
-
-async function raw(batch: number): Promise<number> {
-  const type = `raw${++run}`;
-  let applied = 0;
-  let consumer: Awaited<ReturnType<typeof c.rawConsumer>> | undefined;
-  try {
-    return await c.timeRun(
-      N,
-      () => applied,
-      async () => {
-        consumer = await c.rawConsumer(
-          topic,
-          batch,
-          (rs) => rawApply(type, rs),
-          (k) => (applied += k),
-        );
-      },
-    );
-  } finally {
-    await consumer?.disconnect();
-  }
-}
 
 async function main(): Promise<void> {
   await store.init();
@@ -71,21 +23,11 @@ async function main(): Promise<void> {
   console.log(
     `Postgres apply: ${N} events, ${ENTITIES} entities, ${c.PARTITIONS} partitions, ${c.ROUNDS} rounds, dedup on`,
   );
-  const rows = [];
-  for (const batch of BATCHES) {
-    const fw: number[] = [];
-    const rw: number[] = [];
-    for (let r = 0; r < c.ROUNDS; r++) {
-      // Alternate which goes first, so that neither always runs on the warmer (or more loaded) side.
-      if (r % 2 === 1) rw.push(await raw(batch));
-      fw.push(await framework(batch));
-      if (r % 2 === 0) rw.push(await raw(batch));
-    }
-    rows.push({ batch, fw, raw: rw });
-    console.log(
-      `  batch ${batch}: fw ${fw.map(Math.round).join(', ')} / raw ${rw.map(Math.round).join(', ')}`,
-    );
-  }
+  const rows = await compareBatches(
+    BATCHES,
+    (batch) => frameworkRate(N, topic, store, batch),
+    (batch) => rawRate(N, topic, batch, rawApply),
+  );
   c.printTable('Postgres: events/s applied (framework applyBatchSize = raw run size)', rows);
   c.writeApplyResult(
     'apply-postgres',
