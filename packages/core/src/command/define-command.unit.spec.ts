@@ -81,6 +81,36 @@ describe('defineCommand', () => {
     expect((await service.read<Wallet>({ type: 'wallet', id: 'w-1' }))?.state.coins).toBe(90);
   });
 
+  it('fails with EventSchemaError, producing nothing, when toEvents() builds an invalid event', async () => {
+    const Broken = defineCommand({
+      name: 'Broken',
+      input: z.object({ wallet: z.string() }),
+      // A converter bug: the first event is fine, the second is not an integer.
+      toEvents: (cmd) => [
+        CoinsAdded.of({ wallet: cmd.wallet, coins: 1 }),
+        CoinsAdded.of({ wallet: cmd.wallet, coins: 0.5 }),
+      ],
+    });
+    const transport = inMemoryTransport();
+    const service = createService({
+      name: 'wallet',
+      transport,
+      store: inMemoryStateStore(),
+      commands: [Broken],
+      handlers: [],
+    });
+    services.push(service);
+    await service.start();
+    const before = await transport.endOffsets('wallet.events');
+    const err = await service.send(Broken, { wallet: 'w-9' }).catch((e: unknown) => e);
+    expect(isLtyError(err, 'LTY_SCHEMA')).toBe(true);
+    expect((err as Error).message).toMatch(/Event wallet\.CoinsAdded fails its schema: coins: /);
+    expect((err as { issues: { path: (string | number)[] }[] }).issues.map((i) => i.path)).toEqual([
+      ['coins'],
+    ]);
+    expect(await transport.endOffsets('wallet.events')).toEqual(before);
+  });
+
   it('gives deterministic ids (v5) with an idempotency key and fresh v7 ids without one', async () => {
     const { service } = await wallet();
     const input = { wallet: 'w-2', coins: 1, memo: '' };

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { ConfigError } from '../errors/errors';
-import { isZodSchema } from '../errors/zod-issues';
+import { ConfigError, EventSchemaError } from '../errors/errors';
+import { isZodSchema, toIssues } from '../errors/zod-issues';
 
 /** An event about to be produced: its definition and its payload. Made by `EventDefinition.of()`. */
 export interface EventDraft<P = unknown> {
@@ -30,7 +30,7 @@ export interface EventDefinition<P = unknown> {
   readonly version: number;
   readonly schema: z.ZodType<P>;
   keyOf(payload: P): string;
-  /** Checks the payload against the schema (throws on a programming error) and wraps it as a draft. */
+  /** Checks the payload against the schema (throws `EventSchemaError`, listing every problem) and wraps it as a draft. */
   of(payload: P): EventDraft<P>;
 }
 
@@ -64,7 +64,11 @@ export function defineEvent<S extends z.ZodType>(options: EventOptions<S>): Even
       return key;
     },
     of(payload: P): EventDraft<P> {
-      return { definition, payload: options.schema.parse(payload) };
+      // A converter that builds an invalid event is a bug in the command: a typed error naming every problem,
+      // thrown before anything is produced.
+      const parsed = options.schema.safeParse(payload);
+      if (!parsed.success) throw new EventSchemaError(options.type, toIssues(parsed.error));
+      return { definition, payload: parsed.data };
     },
   };
   return Object.freeze(definition);
