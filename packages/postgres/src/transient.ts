@@ -1,4 +1,4 @@
-import { TransientError, classifyFailure, messageOf } from '@listen-to-yourself/core';
+import { NonRetryableError, TransientError, classifyFailure, messageOf } from '@listen-to-yourself/core';
 
 // Core's classification already knows the network errnos and the main SQLSTATEs (serialization failure,
 // deadlock, shutdowns, cannot connect now, too many connections, the usual class 08 codes). Postgres adds the
@@ -30,8 +30,27 @@ export function isTransientPgError(err: unknown, depth = 0): boolean {
   return e.cause !== undefined && e.cause !== err && isTransientPgError(e.cause, depth + 1);
 }
 
-/** Wraps a transient fault in `TransientError` (keeping it as `cause`); returns any other error as it is. */
+/**
+ * Class 22 (data exception) from the store's own statements: the state cannot be stored as it is, whatever the
+ * number of attempts (a string holding U+0000 in jsonb is 22P05, a number past jsonb's range 22003).
+ */
+function unstorableCode(err: unknown): string | undefined {
+  const code = (err as ErrorShape | null)?.code;
+  return typeof code === 'string' && code.startsWith('22') ? code : undefined;
+}
+
+/**
+ * Wraps a transient fault in `TransientError` (retried without limit) and data the store can never write in
+ * `NonRetryableError` (dead-lettered at once), keeping the error as `cause`; returns any other error as it is.
+ */
 export function toStoreError(err: unknown, doing: string): unknown {
-  if (!isTransientPgError(err)) return err;
-  return new TransientError(`postgres state store: ${doing} failed: ${messageOf(err)}`, { cause: err });
+  if (isTransientPgError(err)) {
+    return new TransientError(`postgres state store: ${doing} failed: ${messageOf(err)}`, { cause: err });
+  }
+  const code = unstorableCode(err);
+  if (code === undefined) return err;
+  return new NonRetryableError(
+    `postgres state store: ${doing} failed, the data cannot be stored (SQLSTATE ${code}): ${messageOf(err)}`,
+    { cause: err },
+  );
 }
