@@ -9,6 +9,11 @@ export interface OrderServiceConfig {
   port: number;
   /** Longest wait of GET /orders/:id for a consistency token. */
   readWaitMs: number;
+  /**
+   * Longest wait for the broker's ack of a command's events before the request fails with 503 (a broker outage
+   * fails requests after this long). The transport's own default is 30 s.
+   */
+  sendTimeoutMs: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServiceConfig {
@@ -19,5 +24,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServic
     schema: env.ORDER_SERVICE_SCHEMA ?? 'orders',
     port: Number(env.PORT ?? 3000),
     readWaitMs: Number(env.READ_WAIT_MS ?? 2000),
+    sendTimeoutMs: Number(env.SEND_TIMEOUT_MS ?? 30_000),
   };
 }

@@ -19,7 +19,7 @@ export async function startOrderService(config: OrderServiceConfig, logger?: Log
   keepAliveOnIdleErrors(pool, logger);
   const service = createService({
     name: config.serviceName,
-    kafka: { brokers: config.brokers },
+    kafka: { brokers: config.brokers, sendTimeoutMs: config.sendTimeoutMs },
     store: postgresStateStore({ pool }, { schema: config.schema }),
     commands: [CreateOrder, CancelOrder],
     handlers: orderHandlers,
