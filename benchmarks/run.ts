@@ -4,10 +4,17 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 
+// Quick ones first; the 10-minute memory run last.
 const all = [
   'benchmarks/codec/avro-vs-json.ts',
+  'benchmarks/command/kafkajs.ts',
+  'benchmarks/command/confluent.ts',
   'benchmarks/apply/postgres.ts',
   'benchmarks/apply/cassandra.ts',
+  'benchmarks/apply/dedup.ts',
+  'benchmarks/apply/scaling.ts',
+  'benchmarks/e2e/latency.ts',
+  'benchmarks/memory/rss.ts',
 ];
 const filters = process.argv.slice(2);
 const scripts = filters.length === 0 ? all : all.filter((s) => filters.some((f) => s.includes(f)));
@@ -27,7 +34,10 @@ console.log(`load average before: ${load()}`);
 let failed = 0;
 for (const script of scripts) {
   console.log(`\n=== ${script} (load average ${load()})`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
+  // The source condition makes every package resolve '@listen-to-yourself/core' to the same src the script
+  // imports, as the tests do, instead of a (possibly stale) second copy from core's dist.
+  const args = ['--conditions=@listen-to-yourself/source', '--import', 'tsx', script];
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (r.status !== 0) {
     console.log(`=== ${script} FAILED (exit ${r.status ?? r.signal})`);
     failed++;
