@@ -1,8 +1,10 @@
-// Draws docs/benchmarks/<id>.svg from every benchmarks/results/<id>.json the last `pnpm bench` wrote.
+// Draws docs/benchmarks/<id>.svg and the tables of docs/benchmarks/results.md from every
+// benchmarks/results/<id>.json the last `pnpm bench` wrote.
 // Run: node --import tsx benchmarks/charts.ts
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR, type BenchResult } from './lib/results';
+import { resultSection } from './lib/markdown';
 import { renderChart } from './lib/svg-chart';
 
 const target = join(RESULTS_DIR, '..', '..', 'docs', 'benchmarks');
@@ -12,10 +14,19 @@ if (!existsSync(RESULTS_DIR)) {
 }
 mkdirSync(target, { recursive: true });
 const files = readdirSync(RESULTS_DIR).filter((f) => f.endsWith('.json'));
+const sections: string[] = [];
 for (const f of files.sort()) {
   const result = JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as BenchResult;
   const svg = join(target, `${result.id}.svg`);
   writeFileSync(svg, renderChart(result));
+  sections.push(resultSection(result));
   console.log(`chart: ${svg}`);
 }
-if (files.length === 0) console.log('no results to draw');
+const page = join(target, 'results.md');
+writeFileSync(
+  page,
+  '# Benchmark results\n\nWritten by `benchmarks/charts.ts` from the figures of the last `pnpm bench` run; ' +
+    'how they were measured and what they mean: [benchmarks.md](../benchmarks.md).\n\n' +
+    sections.join('\n'),
+);
+console.log(files.length === 0 ? 'no results to draw' : `tables: ${page}`);
