@@ -1,6 +1,6 @@
 // Draws docs/benchmarks/<id>.svg and the tables of docs/benchmarks/results.md from every
 // benchmarks/results/<id>.json the last `pnpm bench` wrote.
-// Run: node --import tsx benchmarks/charts.ts
+// Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/charts.ts
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR, type BenchResult } from './lib/results';

@@ -2,7 +2,7 @@
 // code doing the same per event: a SERIAL read of the state row + dedup marker, then one conditional (LWT) batch
 // on the entity partition (state IF NOT EXISTS / IF version = ? AND position = ?, marker IF NOT EXISTS USING TTL),
 // entities of a run in parallel (8, the store's batchConcurrency), events of one entity in order.
-// Run: node --import tsx benchmarks/apply/cassandra.ts [events, default 3000]
+// Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/apply/cassandra.ts [events, default 3000]
 import { randomUUID } from 'node:crypto';
 import cassandra from 'cassandra-driver';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';

@@ -110,14 +110,18 @@ export interface RawRecord {
   payload: Deposit;
 }
 
-/** The hand-written consumer: eachBatch, runs of `batchSize` records to `applyRun`, commits every 100 records. */
+/**
+ * The hand-written consumer: eachBatch, runs of `batchSize` records to `applyRun`, commits every 100 records. A
+ * fresh group unless `groupId` is given (instances of one scaling run share theirs).
+ */
 export async function rawConsumer(
   topic: string,
   batchSize: number,
   applyRun: (records: RawRecord[]) => Promise<void>,
   onApplied: (count: number) => void,
+  groupId: string = unique('raw'),
 ): Promise<Consumer> {
-  const consumer = kafka.consumer({ groupId: unique('raw'), maxWaitTimeInMs: 250 });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({

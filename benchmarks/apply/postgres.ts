@@ -1,6 +1,6 @@
 // Apply path into Postgres: the self-subscriber (postgresStateStore, applyBatch) against a hand-written kafkajs
 // eachBatch consumer doing the same SQL with the same dedup, same topic, fresh groups, in one run.
-// Run: node --import tsx benchmarks/apply/postgres.ts [events, default 10000]
+// Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/apply/postgres.ts [events, default 10000]
 import pg from 'pg';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
 import { postgresStateStore } from '../../packages/postgres/src/index';

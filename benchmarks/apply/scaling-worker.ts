@@ -62,9 +62,6 @@ async function framework(): Promise<Instance> {
 }
 
 async function raw(): Promise<Instance> {
-  // common.ts's rawConsumer names a fresh group per call; the instances of one run must share the parent's group.
-  const consumer = c.kafka.consumer.bind(c.kafka);
-  c.kafka.consumer = (config) => consumer({ ...config, groupId: args.groupId });
   const apply = rawPostgresApply(pool, args.schema, args.topic);
   let applied = 0;
   let running: Consumer | undefined;
@@ -76,6 +73,7 @@ async function raw(): Promise<Instance> {
         args.batch,
         (rs) => apply(args.entity, rs),
         (k) => (applied += k),
+        args.groupId,
       );
     },
     stop: async () => {

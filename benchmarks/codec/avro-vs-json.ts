@@ -1,6 +1,6 @@
 // Avro (Confluent wire format, schema from zod, ids cached after the first call) against JSON: encode + decode
 // throughput of the same events in one run, with payload sizes. Needs the schema registry (`pnpm services up
-// registry`). Run: node --import tsx benchmarks/codec/avro-vs-json.ts [events per round, default 50000]
+// registry`). Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/codec/avro-vs-json.ts [events per round, default 50000]
 import { randomUUID } from 'node:crypto';
 // zod is core's dependency, not the workspace root's: import core's copy, the one defineEvent checks against.
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 // Command path on the default (kafkajs) transport: service.send() against the kafkajs producer a user would
 // write instead, one record per send and 100 per send, same topic, records and settings, in one run.
-// Run: node --import tsx benchmarks/command/kafkajs.ts [commands per point, default 5000] [rounds, default 3]
+// Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/command/kafkajs.ts [commands per point, default 5000] [rounds, default 3]
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import {
   createService,
