@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { RESULTS_DIR, type BenchResult } from './lib/results';
 import { resultSection } from './lib/markdown';
 import { renderChart } from './lib/svg-chart';
+import { renderLines } from './lib/svg-lines';
+
+// Past this many x-axis points bars are unreadable: a line per series instead (memory sampled over minutes).
+const LINES_FROM_POINTS = 20;
 
 const target = join(RESULTS_DIR, '..', '..', 'docs', 'benchmarks');
 if (!existsSync(RESULTS_DIR)) {
@@ -18,8 +22,9 @@ const sections: string[] = [];
 for (const f of files.sort()) {
   const result = JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as BenchResult;
   const svg = join(target, `${result.id}.svg`);
-  writeFileSync(svg, renderChart(result));
-  sections.push(resultSection(result));
+  const lines = result.groups.length > LINES_FROM_POINTS;
+  writeFileSync(svg, lines ? renderLines(result) : renderChart(result));
+  sections.push(resultSection(result, { table: !lines }));
   console.log(`chart: ${svg}`);
 }
 const page = join(target, 'results.md');

@@ -7,7 +7,10 @@ const num = (n: number) =>
   Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : Number(n.toPrecision(3)).toString();
 
 /** One section per result: its chart, then a row per group with every series' min / median / max. */
-export function resultSection(result: BenchResult & { measuredAt?: string }): string {
+export function resultSection(
+  result: BenchResult & { measuredAt?: string },
+  options: { table: boolean } = { table: true },
+): string {
   const names = [...new Set(result.groups.flatMap((g) => g.series.map((s) => s.name)))];
   const [first, second] = names;
   const lines = [
@@ -18,10 +21,14 @@ export function resultSection(result: BenchResult & { measuredAt?: string }): st
     '',
     `![${result.title}](${result.id}.svg)`,
     '',
+  ];
+  // A long series (samples over time) is its chart; its summary is another result's table.
+  if (!options.table) return `${lines.join('\n')}\n`;
+  lines.push(
     `| ${result.groupBy} | ${names.map((n) => `${n} min / median / max`).join(' | ')} |` +
       (second ? ` ${first} / ${second} |` : ''),
     `| ---: | ${names.map(() => '---:').join(' | ')} |${second ? ' ---: |' : ''}`,
-  ];
+  );
   for (const g of result.groups) {
     const cells = names.map((n) => {
       const s = g.series.find((x) => x.name === n);
