@@ -144,9 +144,19 @@ export function createService(options: ServiceOptions): Service {
     await produce(records, [offset]);
   }
 
-  const appliedWaiters = new Set<() => void>();
-  const onApplied = () => {
-    for (const wake of appliedWaiters) wake();
+  // waitForApplied() callers in this process, woken when the self-subscriber applies at or past their position
+  // instead of waiting out their polling interval. Callers in other processes keep polling.
+  const appliedWaiters = new Set<{ readonly position: RecordPosition; readonly wake: () => void }>();
+  const onApplied = (position: RecordPosition) => {
+    for (const w of appliedWaiters) {
+      if (
+        w.position.topic === position.topic &&
+        w.position.partition === position.partition &&
+        BigInt(position.offset) >= BigInt(w.position.offset)
+      ) {
+        w.wake();
+      }
+    }
   };
 
   async function start(): Promise<void> {
@@ -303,6 +313,11 @@ export function createService(options: ServiceOptions): Service {
       },
       timeoutMs,
       'consistency token',
+      (wake) => {
+        const mine = [...pending].map((e) => ({ position: e.position, wake }));
+        for (const w of mine) appliedWaiters.add(w);
+        return () => mine.forEach((w) => appliedWaiters.delete(w));
+      },
     );
   }
 

@@ -44,19 +44,44 @@ export function decodeToken(token: string): TokenEntry[] {
   }
 }
 
-/** Polls `check` with a growing interval until it holds or `timeoutMs` passes. */
+/**
+ * Polls `check` with a growing interval (5 ms doubling to 100 ms) until it holds or `timeoutMs` passes. With
+ * `subscribe`, a wake-up it delivers cuts the current wait short, so a check runs as soon as there is news.
+ */
 export async function pollUntil(
   check: () => Promise<boolean>,
   timeoutMs: number,
   what: string,
+  subscribe?: (wake: () => void) => () => void,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let interval = 5;
-  for (;;) {
-    if (await check()) return;
-    const left = deadline - Date.now();
-    if (left <= 0) throw new TimeoutError(`${what} not reached within ${timeoutMs} ms`, timeoutMs);
-    await new Promise((r) => setTimeout(r, Math.min(interval, left)));
-    interval = Math.min(interval * 2, 100);
+  let woken = false;
+  let wakeNow: (() => void) | undefined;
+  const unsubscribe = subscribe?.(() => {
+    woken = true;
+    wakeNow?.();
+  });
+  try {
+    for (;;) {
+      woken = false;
+      if (await check()) return;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new TimeoutError(`${what} not reached within ${timeoutMs} ms`, timeoutMs);
+      // News that came during the check: check again at once.
+      if (!woken) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(interval, left));
+          wakeNow = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeNow = undefined;
+      }
+      interval = Math.min(interval * 2, 100);
+    }
+  } finally {
+    unsubscribe?.();
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isLtyError } from '../errors/lty-error';
 import { decodeToken, encodeToken, pollUntil, type TokenEntry } from './token';
 
@@ -57,5 +57,51 @@ describe('pollUntil', () => {
     expect(isLtyError(err, 'LTY_TIMEOUT')).toBe(true);
     expect((err as Error).message).toMatch(/the moon not reached within 30 ms/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  describe('with a wake-up subscription', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('checks again at once when woken, instead of waiting out its interval, and unsubscribes', async () => {
+      vi.useFakeTimers();
+      let ready = false;
+      let calls = 0;
+      let wake: (() => void) | undefined;
+      let unsubscribed = false;
+      let done = false;
+      const waiting = pollUntil(
+        async () => (calls++, ready),
+        60_000,
+        'the news',
+        (w) => {
+          wake = w;
+          return () => (unsubscribed = true);
+        },
+      ).then(() => (done = true));
+      // Past the doubling: the interval is now 100 ms.
+      await vi.advanceTimersByTimeAsync(1000);
+      const before = calls;
+      ready = true;
+      wake!();
+      await vi.advanceTimersByTimeAsync(0);
+      await waiting;
+      expect(done).toBe(true);
+      expect(calls).toBe(before + 1);
+      expect(unsubscribed).toBe(true);
+    });
+
+    it('unsubscribes on timeout too', async () => {
+      let unsubscribed = false;
+      const err = await pollUntil(
+        async () => false,
+        20,
+        'never',
+        () => () => (unsubscribed = true),
+      ).catch((e: unknown) => e);
+      expect(isLtyError(err, 'LTY_TIMEOUT')).toBe(true);
+      expect(unsubscribed).toBe(true);
+    });
   });
 });
