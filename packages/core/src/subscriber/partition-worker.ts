@@ -26,14 +26,15 @@ export function createBatchHandler(deps: WorkerDeps) {
   return async function eachBatch(batch: Batch, control: BatchControl): Promise<void> {
     let doneUpTo: string | undefined;
     let sinceCommit = 0;
-    const commit = async (inBackground = false) => {
+    const commit = async () => {
       if (doneUpTo === undefined || sinceCommit === 0) return;
       sinceCommit = 0;
-      // A revoked partition cannot commit; its new owner gets these records again and skips them as duplicates.
-      const committing = control.commit(nextOffset(doneUpTo)).catch((err: unknown) => {
+      try {
+        await control.commit(nextOffset(doneUpTo));
+      } catch (err) {
+        // A revoked partition cannot commit; its new owner gets these records again and skips them as duplicates.
         deps.logger.warn('offset commit failed', { groupId: deps.groupId, error: messageOf(err) });
-      });
-      if (!inBackground) await committing;
+      }
     };
     if (deps.parking && !(await deps.parking.beforeBatch(batch, control))) return;
     const records = batch.records;
@@ -65,10 +66,7 @@ export function createBatchHandler(deps: WorkerDeps) {
       }
       if (aborted) break;
     }
-    // Every record of the batch is in the store, with its position: the commit only saves redeliveries. While
-    // the partition stays ours it goes out without holding back the next fetch (a commit round trip per batch
-    // was most of the ack-to-applied latency); when stopping or revoked we wait for it, for a clean handover.
-    await commit(control.isRunning());
+    await commit();
   };
 }
 

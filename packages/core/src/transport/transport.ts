@@ -48,11 +48,7 @@ export interface TopicSpec {
 
 /** Handed to `eachBatch` so the handler can commit, heartbeat and pause its partition. */
 export interface BatchControl {
-  /**
-   * Commits `nextOffset` (the offset of the next record to read) for this batch's partition. Must be called before
-   * the batch returns; where this member reads next changes at once, in the call itself (the subscriber may leave
-   * the returned promise running after the batch returned, so it settles when the broker has the commit).
-   */
+  /** Commits `nextOffset` (the offset of the next record to read) for this batch's partition. */
   commit(nextOffset: string): Promise<void>;
   /** Keeps the group membership alive during long work. */
   heartbeat(): Promise<void>;
