@@ -22,9 +22,11 @@ export function rawPostgresApplyNoDedup(
       await client.query('BEGIN');
       const keys = [...new Set(records.map((r) => r.key))].sort();
       const rows = new Map<string, Row>();
-      const sel = `SELECT entity_id AS id, state::text AS state, version::int AS version
-      FROM ${ent} WHERE entity_type = $1 AND entity_id = ANY($2::text[]) ORDER BY entity_id FOR UPDATE`;
-      for (const r of (await client.query<Row>(sel, [type, keys])).rows) rows.set(r.id, r);
+      // The same lock statement as raw-postgres.ts, so that the two differ by the dedup alone.
+      const sel = `SELECT e.entity_id AS id, e.state::text AS state, e.version::int AS version FROM ${ent} e
+      JOIN unnest($1::text[], $2::text[]) AS k(entity_type, entity_id) USING (entity_type, entity_id)
+      ORDER BY e.entity_id FOR UPDATE OF e`;
+      for (const r of (await client.query<Row>(sel, [keys.map(() => type), keys])).rows) rows.set(r.id, r);
       const missing = keys.filter((k) => !rows.has(k));
       if (missing.length > 0) {
         const ins = `INSERT INTO ${ent} (entity_type, entity_id, state, version) SELECT $1, k, 'null', 0

@@ -27,10 +27,11 @@ export function rawPostgresApply(
       await client.query('BEGIN');
       const keys = [...new Set(records.map((r) => r.key))].sort();
       const rows = new Map<string, Row>();
-      const sel = `SELECT entity_id AS id, state::text AS state, version::int AS version, position_partition AS part,
-      position_offset::text AS off FROM ${ent} WHERE entity_type = $1 AND entity_id = ANY($2::text[])
-      ORDER BY entity_id FOR UPDATE`;
-      for (const r of (await client.query<Row>(sel, [type, keys])).rows)
+      const sel = `SELECT e.entity_id AS id, e.state::text AS state, e.version::int AS version,
+      e.position_partition AS part, e.position_offset::text AS off FROM ${ent} e
+      JOIN unnest($1::text[], $2::text[]) AS k(entity_type, entity_id) USING (entity_type, entity_id)
+      ORDER BY e.entity_id FOR UPDATE OF e`;
+      for (const r of (await client.query<Row>(sel, [keys.map(() => type), keys])).rows)
         rows.set(r.id, { ...r, dirty: false, seen: new Set() });
       const missing = keys.filter((k) => !rows.has(k));
       const created = new Set<string>();
@@ -53,10 +54,15 @@ export function rawPostgresApply(
       const check = records.filter((r) => !created.has(r.key));
       if (check.length > 0) {
         const seen = await client.query<{ id: string; ev: string }>(
+          // The entity type goes in with each key, as the store does: with `d.entity_type = $1` instead, once
+          // autovacuum has analyzed the table while this run's type was still new, Postgres plans an index scan on
+          // the type alone and filters every row of the run's type in each transaction (measured: raw at batch 10
+          // fell from about 8,500 to 3,300 events/s).
           `SELECT d.entity_id AS id, d.event_id AS ev FROM ${ids} d
-         JOIN unnest($2::text[], $3::text[]) AS k(entity_id, event_id) USING (entity_id, event_id)
-         WHERE d.entity_type = $1 AND d.applied_at > now() - interval '7 days'`,
-          [type, check.map((r) => r.key), check.map((r) => r.eventId)],
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(entity_type, entity_id, event_id)
+           USING (entity_type, entity_id, event_id)
+         WHERE d.applied_at > now() - interval '7 days'`,
+          [check.map(() => type), check.map((r) => r.key), check.map((r) => r.eventId)],
         );
         for (const s of seen.rows) rows.get(s.id)?.seen.add(s.ev);
       }
