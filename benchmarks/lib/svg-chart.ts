@@ -2,14 +2,12 @@
 // median, a whisker from min to max over the rounds, so the spread of a noisy machine stays visible.
 import type { BenchResult } from './results';
 import { spread } from './stats';
+import { esc, heading } from './svg-text';
 
 const PALETTE = ['#2b6cb0', '#dd6b20', '#718096', '#38a169', '#805ad5'];
 const W = 760;
-const H = 380;
-const M = { top: 56, right: 16, bottom: 78, left: 72 };
-
-const esc = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+const H = 410;
+const M = { top: 84, right: 16, bottom: 78, left: 72 };
 
 /** Tick step of 1, 2 or 5 × 10^k giving about five ticks up to `max`. */
 export function niceStep(max: number): number {
@@ -33,16 +31,20 @@ export function renderChart(result: BenchResult): string {
   const y = (v: number) => M.top + plotH - (v / yMax) * plotH;
   const groupW = plotW / Math.max(1, result.groups.length);
   const barW = Math.min(48, (groupW * 0.8) / Math.max(1, names.length));
+  const [a0, b0] = result.groups[0]?.series ?? [];
+  const ratioNames = a0 && b0 ? `${a0.name} / ${b0.name}` : undefined;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
       `font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
-    `<text x="${M.left}" y="20" font-size="15" font-weight="bold">${esc(result.title)}</text>`,
-    `<text x="${M.left}" y="38" fill="#555">${esc(
+    ...heading(
+      M.left,
+      result.title,
       `${result.unit}, ${result.higherIsBetter ? 'higher' : 'lower'} is better; bar = median, line = min–max` +
+        (ratioNames ? `; under each group: ${ratioNames} (ratio of medians)` : '') +
         (result.notes ? `; ${result.notes}` : ''),
-    )}</text>`,
+    ),
   );
   for (let v = 0; v <= yMax + step / 2; v += step) {
     out.push(
@@ -75,7 +77,7 @@ export function renderChart(result: BenchResult): string {
       const r = spread(a.rounds).median / spread(b.rounds).median;
       out.push(
         `<text x="${M.left + gi * groupW + groupW / 2}" y="${H - M.bottom + 32}" text-anchor="middle" ` +
-          `fill="#555" font-size="11">${esc(`${a.name}/${b.name} ${r.toFixed(2)}×`)}</text>`,
+          `fill="#555" font-size="11">${r.toFixed(2)}×</text>`,
       );
     }
   });

@@ -2,15 +2,14 @@
 // would be unreadable: one line per series through each point's median.
 import type { BenchResult } from './results';
 import { spread } from './stats';
+import { esc, heading } from './svg-text';
 import { niceStep } from './svg-chart';
 
 const PALETTE = ['#2b6cb0', '#dd6b20', '#718096', '#38a169', '#805ad5'];
 const W = 760;
-const H = 380;
-const M = { top: 56, right: 16, bottom: 64, left: 72 };
+const H = 410;
+const M = { top: 84, right: 16, bottom: 64, left: 72 };
 
-const esc = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 const fmt = (n: number) =>
   Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : String(Number(n.toPrecision(3)));
 
@@ -28,11 +27,12 @@ export function renderLines(result: BenchResult): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
       `font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
-    `<text x="${M.left}" y="20" font-size="15" font-weight="bold">${esc(result.title)}</text>`,
-    `<text x="${M.left}" y="38" fill="#555">${esc(
+    ...heading(
+      M.left,
+      result.title,
       `${result.unit}, ${result.higherIsBetter ? 'higher' : 'lower'} is better` +
         (result.notes ? `; ${result.notes}` : ''),
-    )}</text>`,
+    ),
   ];
   for (let v = 0; v <= yMax + step / 2; v += step) {
     out.push(
