@@ -144,19 +144,27 @@ export function createService(options: ServiceOptions): Service {
     await produce(records, [offset]);
   }
 
-  // waitForApplied() callers in this process, woken when the self-subscriber applies at or past their position
-  // instead of waiting out their polling interval. Callers in other processes keep polling.
-  const appliedWaiters = new Set<{ readonly position: RecordPosition; readonly wake: () => void }>();
+  // waitForApplied() callers in this process, by partition, woken when the self-subscriber applies at or past
+  // their position instead of waiting out their polling interval. Callers in other processes keep polling.
+  interface Waiter {
+    readonly position: RecordPosition;
+    readonly wake: () => void;
+  }
+  const appliedWaiters = new Map<string, Set<Waiter>>();
+  const partitionKey = (p: RecordPosition) => `${p.partition}\u0000${p.topic}`;
   const onApplied = (position: RecordPosition) => {
-    for (const w of appliedWaiters) {
-      if (
-        w.position.topic === position.topic &&
-        w.position.partition === position.partition &&
-        BigInt(position.offset) >= BigInt(w.position.offset)
-      ) {
-        w.wake();
-      }
+    for (const w of appliedWaiters.get(partitionKey(position)) ?? []) {
+      if (reached(position, w.position)) w.wake();
     }
+  };
+  const addWaiter = (w: Waiter) => {
+    const key = partitionKey(w.position);
+    appliedWaiters.set(key, (appliedWaiters.get(key) ?? new Set()).add(w));
+  };
+  const removeWaiter = (w: Waiter) => {
+    const key = partitionKey(w.position);
+    const set = appliedWaiters.get(key);
+    if (set?.delete(w) && set.size === 0) appliedWaiters.delete(key);
   };
 
   async function start(): Promise<void> {
@@ -315,8 +323,8 @@ export function createService(options: ServiceOptions): Service {
       'consistency token',
       (wake) => {
         const mine = [...pending].map((e) => ({ position: e.position, wake }));
-        for (const w of mine) appliedWaiters.add(w);
-        return () => mine.forEach((w) => appliedWaiters.delete(w));
+        mine.forEach(addWaiter);
+        return () => mine.forEach(removeWaiter);
       },
     );
   }
