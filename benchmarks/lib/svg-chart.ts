@@ -2,56 +2,20 @@
 // median, a whisker from min to max over the rounds, so the spread of a noisy machine stays visible.
 import type { BenchResult } from './results';
 import { spread } from './stats';
-import { esc, heading } from './svg-text';
-
-const PALETTE = ['#2b6cb0', '#dd6b20', '#718096', '#38a169', '#805ad5'];
-const W = 760;
-const H = 410;
-const M = { top: 84, right: 16, bottom: 78, left: 72 };
-
-/** Tick step of 1, 2 or 5 × 10^k giving about five ticks up to `max`. */
-export function niceStep(max: number): number {
-  if (!(max > 0)) return 1;
-  const raw = max / 5;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const unit = raw / mag;
-  return (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 5 ? 5 : 10) * mag;
-}
-
-const fmt = (n: number) =>
-  Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : Number(n.toPrecision(3)).toString();
+import { H, M, PALETTE, W, fmt, frame, plotW } from './svg-frame';
+import { esc } from './svg-text';
 
 export function renderChart(result: BenchResult): string {
-  const names = [...new Set(result.groups.flatMap((g) => g.series.map((s) => s.name)))];
-  const top = Math.max(0, ...result.groups.flatMap((g) => g.series.flatMap((s) => s.rounds)));
-  const step = niceStep(top);
-  const yMax = Math.max(step, Math.ceil(top / step) * step);
-  const plotW = W - M.left - M.right;
-  const plotH = H - M.top - M.bottom;
-  const y = (v: number) => M.top + plotH - (v / yMax) * plotH;
-  const groupW = plotW / Math.max(1, result.groups.length);
-  const barW = Math.min(48, (groupW * 0.8) / Math.max(1, names.length));
   const [a0, b0] = result.groups[0]?.series ?? [];
   const ratioNames = a0 && b0 ? `${a0.name} / ${b0.name}` : undefined;
-  const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
-      `font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="#fff"/>`,
-    ...heading(
-      M.left,
-      result.title,
-      `${result.unit}, ${result.higherIsBetter ? 'higher' : 'lower'} is better; bar = median, line = min–max` +
-        (ratioNames ? `; under each group: ${ratioNames} (ratio of medians)` : '') +
-        (result.notes ? `; ${result.notes}` : ''),
-    ),
+  const { names, y, out } = frame(
+    result,
+    `${result.unit}, ${result.higherIsBetter ? 'higher' : 'lower'} is better; bar = median, line = min–max` +
+      (ratioNames ? `; under each group: ${ratioNames} (ratio of medians)` : '') +
+      (result.notes ? `; ${result.notes}` : ''),
   );
-  for (let v = 0; v <= yMax + step / 2; v += step) {
-    out.push(
-      `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e2e8f0"/>`,
-      `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end" fill="#555">${fmt(v)}</text>`,
-    );
-  }
+  const groupW = plotW / Math.max(1, result.groups.length);
+  const barW = Math.min(48, (groupW * 0.8) / Math.max(1, names.length));
   result.groups.forEach((g, gi) => {
     const gx = M.left + gi * groupW + (groupW - barW * names.length) / 2;
     g.series.forEach((s) => {

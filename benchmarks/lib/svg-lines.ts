@@ -2,44 +2,17 @@
 // would be unreadable: one line per series through each point's median.
 import type { BenchResult } from './results';
 import { spread } from './stats';
-import { esc, heading } from './svg-text';
-import { niceStep } from './svg-chart';
-
-const PALETTE = ['#2b6cb0', '#dd6b20', '#718096', '#38a169', '#805ad5'];
-const W = 760;
-const H = 410;
-const M = { top: 84, right: 16, bottom: 64, left: 72 };
-
-const fmt = (n: number) =>
-  Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : String(Number(n.toPrecision(3)));
+import { H, M, PALETTE, W, frame, plotW } from './svg-frame';
+import { esc } from './svg-text';
 
 export function renderLines(result: BenchResult): string {
-  const names = [...new Set(result.groups.flatMap((g) => g.series.map((s) => s.name)))];
-  const top = Math.max(0, ...result.groups.flatMap((g) => g.series.flatMap((s) => s.rounds)));
-  const step = niceStep(top);
-  const yMax = Math.max(step, Math.ceil(top / step) * step);
-  const plotW = W - M.left - M.right;
-  const plotH = H - M.top - M.bottom;
+  const { names, y, out } = frame(
+    result,
+    `${result.unit}, ${result.higherIsBetter ? 'higher' : 'lower'} is better` +
+      (result.notes ? `; ${result.notes}` : ''),
+  );
   const n = result.groups.length;
   const x = (i: number) => M.left + (n <= 1 ? plotW / 2 : (i / (n - 1)) * plotW);
-  const y = (v: number) => M.top + plotH - (v / yMax) * plotH;
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
-      `font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="#fff"/>`,
-    ...heading(
-      M.left,
-      result.title,
-      `${result.unit}, ${result.higherIsBetter ? 'higher' : 'lower'} is better` +
-        (result.notes ? `; ${result.notes}` : ''),
-    ),
-  ];
-  for (let v = 0; v <= yMax + step / 2; v += step) {
-    out.push(
-      `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e2e8f0"/>`,
-      `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end" fill="#555">${fmt(v)}</text>`,
-    );
-  }
   // About eight labels on the x axis, whatever the number of samples.
   const every = Math.max(1, Math.ceil(n / 8));
   result.groups.forEach((g, i) => {
