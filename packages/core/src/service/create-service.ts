@@ -153,6 +153,8 @@ export function createService(options: ServiceOptions): Service {
   const appliedWaiters = new Map<string, Set<Waiter>>();
   const partitionKey = (p: RecordPosition) => `${p.partition}\u0000${p.topic}`;
   const onApplied = (position: RecordPosition) => {
+    // Called for every applied event: nothing to build when nobody waits, the usual case.
+    if (appliedWaiters.size === 0) return;
     for (const w of appliedWaiters.get(partitionKey(position)) ?? []) {
       if (reached(position, w.position)) w.wake();
     }
