@@ -65,7 +65,8 @@ describe('Avro interop with independent Confluent clients', () => {
       registryUrl,
       service.topic,
       '3',
-      '60',
+      // Well inside the test's own bound, so a slow read fails with the reader's diagnostics, not a bare timeout.
+      '30',
     ]);
     const records = out
       .trim()

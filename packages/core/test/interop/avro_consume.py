@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 
-from confluent_kafka import Consumer
+from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
@@ -32,18 +32,24 @@ def tagged(value):
     return value
 
 
+def log(*parts):
+    print(*parts, file=sys.stderr, flush=True)
+
+
 def main():
     bootstrap, registry, topic, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     deadline = time.time() + (float(sys.argv[5]) if len(sys.argv) > 5 else 30)
-    deserialize = AvroDeserializer(SchemaRegistryClient({"url": registry}))
+    deserialize = AvroDeserializer(SchemaRegistryClient({"url": registry, "timeout": 10}))
+    # Partitions are assigned by hand: no consumer group, so no join or rebalance stands between us and the records.
     consumer = Consumer({
         "bootstrap.servers": bootstrap,
         "group.id": f"interop-{uuid.uuid4()}",
-        "auto.offset.reset": "earliest",
         "enable.auto.commit": False,
         "isolation.level": "read_committed",
+        "error_cb": lambda err: log(f"client error: {err}"),
     })
-    consumer.subscribe([topic])
+    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in sorted(partitions)])
     seen = 0
     try:
         while seen < count and time.time() < deadline:
@@ -57,6 +63,11 @@ def main():
             key = msg.key().decode("utf-8") if msg.key() is not None else None
             print(json.dumps({"key": key, "headers": headers, "value": tagged(value)}), flush=True)
             seen += 1
+        if seen < count:
+            # What a reader needs to tell a slow broker from records that are not there (or not yet committed).
+            for tp in consumer.position(consumer.assignment()):
+                low, high = consumer.get_watermark_offsets(tp, timeout=5)
+                log(f"partition {tp.partition}: position {tp.offset}, low {low}, high (last stable) {high}")
     finally:
         consumer.close()
     if seen < count:
