@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLtyError } from '../errors/lty-error';
-import { assignPartitions } from './in-memory-group';
+import { assignPartitions } from './in-memory-assign';
 import { inMemoryTransport, type InMemoryTransport } from './in-memory-transport';
 import type { Batch, BatchControl, OutgoingRecord } from './transport';
 
