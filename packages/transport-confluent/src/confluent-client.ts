@@ -51,6 +51,8 @@ export interface ConfluentBatchPayload {
   batch: { topic: string; partition: number; messages: ConfluentKafkaMessage[] };
   /** Marks the batch processed up to `offset`: records after it are fetched again when the batch ends. */
   resolveOffset(offset: string): void;
+  /** Pauses this batch's partition (the batch turns stale); returns the function that resumes it. */
+  pause(): () => void;
   isRunning(): boolean;
   isStale(): boolean;
 }

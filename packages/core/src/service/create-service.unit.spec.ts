@@ -157,6 +157,33 @@ describe('createService on the in-memory transport and store', () => {
     expect(service.stats()).toMatchObject({ applied: 1, retries: 2, deadLettered: 0 });
   });
 
+  it('lets other partitions flow while a record waits for its next attempt, which counts on from the first', async () => {
+    const [slow, other] = accountsOnTwoPartitions();
+    const attempts: number[] = [];
+    const waitsOnce = onOwnEvent(
+      Credited,
+      (s: Account | undefined, e) => {
+        if (e.payload.account === slow) {
+          attempts.push(e.meta.attempt);
+          if (e.meta.attempt === 1) throw new Error('first attempt fails');
+        }
+        return { balance: (s?.balance ?? 0) + e.payload.amount };
+      },
+      { retry: { maxAttempts: 2, backoff: 1000 } },
+    );
+    const { service, balance } = await bank([waitsOnce]);
+    const waiting = await service.send(Credit, { account: slow, amount: 5 });
+    await vi.waitFor(() => expect(attempts).toEqual([1]));
+    const flowing = await service.send(Credit, { account: other, amount: 7 });
+    await service.waitForApplied(flowing.token, { timeoutMs: 900 });
+    expect(await balance(other)).toBe(7);
+    expect(await balance(slow)).toBeUndefined();
+    await service.waitForApplied(waiting.token, { timeoutMs: 5000 });
+    expect(await balance(slow)).toBe(5);
+    expect(attempts).toEqual([1, 2]);
+    expect(service.stats()).toMatchObject({ applied: 2, retries: 1, deadLettered: 0 });
+  });
+
   it('dead-letters an always-failing event with its original bytes and kafka_dlt-* headers, and goes on', async () => {
     const picky = balanceHandler(Credited, 1, (e) => {
       if (e.payload.account === 'bad') throw new TypeError('cannot credit bad');

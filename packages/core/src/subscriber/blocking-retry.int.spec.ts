@@ -13,7 +13,11 @@ const brokers = serviceConfig().kafkaBrokers;
 const PARTITIONS = 4;
 const WAIT_MS = 8000;
 
-const Noted = defineEvent({ type: 'it.Noted', schema: z.object({ key: z.string() }), key: (e) => e.key });
+const Noted = defineEvent({
+  type: 'it.Noted',
+  schema: z.object({ key: z.string(), seq: z.number().int() }),
+  key: (e) => e.key,
+});
 const Note = defineCommand({ name: 'Note', input: Noted.schema, toEvents: (c) => Noted.of(c) });
 
 const running: Service[] = [];
@@ -22,15 +26,12 @@ afterEach(async () => {
 });
 
 describe('a record waiting for its retry (kafkajs, one broker)', () => {
-  // A documented limit, checked so the docs stay true (and this test tells whoever lifts it): kafkajs 2.2.4 fetches all partitions a broker leads
-  // in one request and starts the next fetch only after every batch of the previous one was handled
-  // (src/consumer/fetcher.js: "waits for workerQueue to drain"). A batch waiting inside eachBatch therefore holds
-  // back new records of every partition led by the same broker, whatever partitionsConsumedConcurrently says.
-  // Records already fetched in the same round do complete. Pausing the partition and leaving eachBatch would fix
-  // it, but needs a pause/seek on the transport's BatchControl (docs/dead-letters.md, "Limits").
-  it('holds back new records of other partitions on the same broker until the waiting record is done', async () => {
+  // kafkajs fetches all partitions a broker leads in one request and fetches again only once every batch of the
+  // previous fetch was handled, so a retry waited for inside its batch would hold back every partition of the
+  // broker. The subscriber defers the partition instead (paused, fetched again from the failing record later).
+  it('holds back its own partition only, keeps its key in order and goes on counting attempts', async () => {
     const name = `it-wait-${randomUUID().slice(0, 8)}`;
-    let slowFailures = 0;
+    const attemptsOfSlow: number[] = [];
     const svc = createService({
       name,
       kafka: { brokers, maxWaitTimeMs: 100 },
@@ -40,30 +41,66 @@ describe('a record waiting for its retry (kafkajs, one broker)', () => {
       handlers: [
         onOwnEvent(
           Noted,
-          (_s: number | undefined, e) => {
-            if (e.payload.key === 'slow' && slowFailures++ === 0) throw new Error('first attempt fails');
-            return 1;
+          (s: string[] | undefined, e) => {
+            if (e.payload.key === 'slow' && e.payload.seq === 1) {
+              attemptsOfSlow.push(e.meta.attempt);
+              if (e.meta.attempt === 1) throw new Error('first attempt fails');
+            }
+            return [...(s ?? []), String(e.payload.seq)];
           },
-          { retry: { maxAttempts: 2, backoff: WAIT_MS } },
+          { entity: 'note', retry: { maxAttempts: 2, backoff: WAIT_MS } },
         ),
       ],
     });
     running.push(svc);
     await svc.start();
-    await svc.send(Note, { key: 'slow' });
-    await expect.poll(() => slowFailures, { timeout: 20_000 }).toBe(1);
+    await svc.send(Note, { key: 'slow', seq: 1 });
+    await expect.poll(() => attemptsOfSlow.length, { timeout: 20_000 }).toBe(1);
+    const failedAt = Date.now();
+    const later = await svc.send(Note, { key: 'slow', seq: 2 });
 
     const slowPartition = partitionForKey('slow', PARTITIONS);
     const others = Array.from({ length: 40 }, (_, i) => `k${i}`)
       .filter((k) => partitionForKey(k, PARTITIONS) !== slowPartition)
       .slice(0, 6);
-    const sentAt = Date.now();
-    const receipts = await Promise.all(others.map((key) => svc.send(Note, { key })));
+    const receipts = await Promise.all(others.map((key) => svc.send(Note, { key, seq: 1 })));
     for (const r of receipts) await svc.waitForApplied(r.token, { timeoutMs: 20_000 });
-    const tookMs = Date.now() - sentAt;
-    // They are all applied, in order per key, but only once the 8 s wait of "slow" is over.
-    expect(tookMs).toBeGreaterThanOrEqual(WAIT_MS - 2500);
+    // Applied while "slow" still waits for its second attempt.
+    expect(Date.now() - failedAt).toBeLessThan(WAIT_MS - 2000);
+    expect(attemptsOfSlow).toEqual([1]);
+
+    await svc.waitForApplied(later.token, { timeoutMs: 30_000 });
+    expect(Date.now() - failedAt).toBeGreaterThanOrEqual(WAIT_MS - 500);
+    expect(attemptsOfSlow).toEqual([1, 2]);
+    expect((await svc.read<string[]>({ type: 'note', id: 'slow' }))?.state).toEqual(['1', '2']);
     expect(svc.stats().retries).toBe(1);
     expect(svc.stats().deadLettered).toBe(0);
+  });
+
+  it('dead-letters after maxAttempts when every attempt comes back after a deferral', async () => {
+    const name = `it-wait-dl-${randomUUID().slice(0, 8)}`;
+    const attempts: number[] = [];
+    const svc = createService({
+      name,
+      kafka: { brokers, maxWaitTimeMs: 100 },
+      store: inMemoryStateStore(),
+      commands: [Note],
+      handlers: [
+        onOwnEvent(
+          Noted,
+          (_s: string[] | undefined, e) => {
+            attempts.push(e.meta.attempt);
+            throw new Error(`attempt ${e.meta.attempt} fails`);
+          },
+          { entity: 'note', retry: { maxAttempts: 3, backoff: 200 } },
+        ),
+      ],
+    });
+    running.push(svc);
+    await svc.start();
+    await svc.send(Note, { key: 'doomed', seq: 1 });
+    await expect.poll(() => svc.stats().deadLettered, { timeout: 20_000 }).toBe(1);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(svc.stats().retries).toBe(2);
   });
 });

@@ -16,6 +16,7 @@ import {
 import { decodeRecord, recordType } from './decode-record';
 import type { AnyHandler } from './handlers';
 import { applyRun, collectRun, ownChange } from './batch-apply';
+import { deferredRetries, type DeferredRetries } from './deferred-retries';
 import { sleepWhileRunning } from './sleep';
 import type { WorkerDeps } from './worker-deps';
 
@@ -23,6 +24,7 @@ export type { WorkerDeps } from './worker-deps';
 
 /** Handles one partition's batch in order: decode, apply or handle with retries, dead-letter, commit. */
 export function createBatchHandler(deps: WorkerDeps) {
+  const retries = deferredRetries();
   return async function eachBatch(batch: Batch, control: BatchControl): Promise<void> {
     let doneUpTo: string | undefined;
     let sinceCommit = 0;
@@ -47,7 +49,8 @@ export function createBatchHandler(deps: WorkerDeps) {
     for (let i = 0; i < records.length;) {
       if (!control.isRunning()) break;
       // Many plain applies go to the store in one round trip; the rest (and a failed batch) one by one.
-      const run = await collectRun(deps, records, i, deps.applyBatchSize);
+      // A record back from a deferred retry takes its next attempt alone, as it would have without the deferral.
+      const run = retries.waiting(records[i]!) ? [] : await collectRun(deps, records, i, deps.applyBatchSize);
       if (run.length > 1 && (await applyRun(deps, run))) {
         // One commit per applied run, however long: the run is already durable in the store.
         for (const r of run) await done(r.record, false);
@@ -58,7 +61,7 @@ export function createBatchHandler(deps: WorkerDeps) {
       const end = Math.max(i + 1, i + run.length);
       let aborted = false;
       for (; i < end; i++) {
-        if (!control.isRunning() || (await processRecord(deps, records[i]!, control)) === 'aborted') {
+        if (!control.isRunning() || (await processRecord(deps, records[i]!, control, retries)) !== 'done') {
           aborted = true;
           break;
         }
@@ -74,6 +77,7 @@ async function processRecord(
   deps: WorkerDeps,
   record: IncomingRecord,
   control: BatchControl,
+  retries: DeferredRetries,
 ): Promise<Outcome> {
   const type = recordType(record);
   // Release markers and redriven copies meant for another group: that group's business, not ours.
@@ -99,9 +103,8 @@ async function processRecord(
     deps.counters.ignored++;
     return 'done';
   }
-  let attempt = 1;
-  let handlerFailures = 0;
-  let firstFailureAt: Date | undefined;
+  // A record delivered again after a deferred retry goes on counting where it stopped.
+  let { attempt, handlerFailures, firstFailureAt } = retries.take(record);
   for (;;) {
     try {
       await runOnce(deps, handler, record, attempt);
@@ -131,6 +134,11 @@ async function processRecord(
         delayMs: delay,
         error: messageOf(err),
       });
+      if (control.deferPartition) {
+        retries.keep(record, { attempt: attempt + 1, handlerFailures, firstFailureAt });
+        control.deferPartition(delay);
+        return 'deferred';
+      }
       if (!(await sleepWhileRunning(delay, control))) return 'aborted';
       attempt++;
     }

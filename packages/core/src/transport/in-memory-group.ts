@@ -1,9 +1,7 @@
 import { TimeoutError, TransportError } from '../errors/errors';
+import { assignPartitions, type PartitionAssigner } from './in-memory-assign';
 import { tpKey, type InMemoryCluster } from './in-memory-cluster';
 import type { Batch, BatchControl, ConsumeOptions } from './transport';
-
-/** How partitions are split among a group's members: kafkajs' default, or the Java client's range assignor. */
-export type PartitionAssigner = 'round-robin' | 'range';
 
 export interface GroupSettings {
   readonly assigner: PartitionAssigner;
@@ -37,38 +35,6 @@ interface Group {
   rejoining: number;
   /** Armed `crashConsumerAfterBatch` faults, each resolved once its crash happened. */
   readonly crashes: (() => void)[];
-}
-
-/** Splits the partitions of the members' topics among them, by member order. */
-export function assignPartitions(
-  assigner: PartitionAssigner,
-  members: readonly { readonly topics: readonly string[] }[],
-  partitionCount: (topic: string) => number,
-): Map<number, [topic: string, partition: number][]> {
-  const out = new Map(members.map((_, i) => [i, [] as [string, number][]]));
-  const topics = [...new Set(members.flatMap((m) => m.topics))].sort();
-  if (assigner === 'range') {
-    for (const topic of topics) {
-      const subs = [...members.keys()].filter((i) => members[i]!.topics.includes(topic));
-      const n = partitionCount(topic);
-      const per = Math.floor(n / subs.length);
-      const extra = n % subs.length;
-      subs.forEach((m, i) => {
-        const start = i * per + Math.min(i, extra);
-        for (let p = start; p < start + per + (i < extra ? 1 : 0); p++) out.get(m)!.push([topic, p]);
-      });
-    }
-    return out;
-  }
-  let cursor = 0;
-  for (const topic of topics) {
-    for (let p = 0; p < partitionCount(topic); p++) {
-      while (!members[cursor % members.length]!.topics.includes(topic)) cursor++;
-      out.get(cursor % members.length)!.push([topic, p]);
-      cursor++;
-    }
-  }
-  return out;
 }
 
 /** The consumer groups of one cluster. */
@@ -151,10 +117,11 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
         if (active()) await wake;
         continue;
       }
-      const { crashed, progressed } = await deliver(group, member, w, batch);
+      const { crashed, progressed, deferredMs } = await deliver(group, member, w, batch);
       release();
       cluster.notify();
       if (crashed) crash(group, member, crashed);
+      else if (deferredMs !== undefined) await waitWhile(active, deferredMs);
       else await new Promise((r) => setTimeout(r, progressed ? 0 : settings.redeliveryDelayMs));
     }
   }
@@ -163,6 +130,7 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
     const crashed = group.crashes.shift();
     const before = cluster.committed(group.id, w.topic, w.partition);
     let open = true;
+    let deferredMs: number | undefined;
     const control: BatchControl = {
       async commit(nextOffset) {
         if (!open) {
@@ -178,6 +146,9 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
         cluster.assertReachable('heartbeat');
       },
       isRunning: () => open && !w.revoked && !member.stopping,
+      deferPartition(delayMs) {
+        deferredMs = delayMs;
+      },
     };
     group.inFlight++;
     try {
@@ -188,7 +159,11 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
       open = false;
       group.inFlight--;
     }
-    return { crashed, progressed: cluster.committed(group.id, w.topic, w.partition) !== before };
+    return {
+      crashed,
+      progressed: cluster.committed(group.id, w.topic, w.partition) !== before,
+      deferredMs,
+    };
   }
 
   /** The member leaves (its partitions move or wait) and rejoins as a new member on the next turn. */
@@ -289,3 +264,11 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
 }
 
 export type InMemoryGroups = ReturnType<typeof createGroups>;
+
+/** Waits `ms`, in short slices so a stopping member or a revoked partition does not wait it out. */
+async function waitWhile(active: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (active() && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, Math.min(50, until - Date.now())));
+  }
+}

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { TransportError } from '../errors/errors';
 import { parseOptions } from '../service/parse-options';
 import { createCluster, type InMemoryCluster } from './in-memory-cluster';
-import { createGroups, type InMemoryGroups, type PartitionAssigner } from './in-memory-group';
+import type { PartitionAssigner } from './in-memory-assign';
+import { createGroups, type InMemoryGroups } from './in-memory-group';
 import type { Consumption, IncomingRecord, Transport } from './transport';
 
-export type { PartitionAssigner } from './in-memory-group';
+export type { PartitionAssigner } from './in-memory-assign';
 
 export const inMemoryTransportDefaults = Object.freeze({
   /** How a group's partitions are split among its members. @defaultValue 'round-robin' (kafkajs' default) */

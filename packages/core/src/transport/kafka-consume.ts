@@ -10,6 +10,7 @@ export async function runKafkaConsumer(
   concurrency: number,
 ): Promise<Consumption> {
   let stopping = false;
+  const resumeTimers = new Set<NodeJS.Timeout>();
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
@@ -47,6 +48,17 @@ export async function runKafkaConsumer(
           },
           heartbeat: () => payload.heartbeat(),
           isRunning: () => !stopping && payload.isRunning() && !payload.isStale(),
+          deferPartition: (delayMs) => {
+            // kafkajs fetches a broker's partitions together and fetches again only once every batch of the last
+            // fetch returned, so waiting in here would hold back every partition of the broker. Paused, the
+            // partition is left out of fetches; resumed, it is fetched from the last resolved offset again.
+            const resume = payload.pause();
+            const timer = setTimeout(() => {
+              resumeTimers.delete(timer);
+              if (!stopping) resume();
+            }, delayMs);
+            resumeTimers.add(timer);
+          },
         },
       );
     },
@@ -55,6 +67,8 @@ export async function runKafkaConsumer(
   return {
     stop() {
       stopping = true;
+      for (const timer of resumeTimers) clearTimeout(timer);
+      resumeTimers.clear();
       stopped ??= consumer.disconnect().catch(() => undefined);
       return stopped;
     },

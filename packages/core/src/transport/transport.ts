@@ -54,6 +54,13 @@ export interface BatchControl {
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the partition was revoked: finish the current record, then return. */
   isRunning(): boolean;
+  /**
+   * Stops delivering this partition for `delayMs`; then every record after the last `commit()` is delivered again.
+   * The caller returns from `eachBatch` right after calling it. Other partitions keep flowing meanwhile, which is
+   * the point: a record waiting for its next attempt holds back its own partition only. A transport that leaves
+   * this out gets its retries waited for inside the batch.
+   */
+  deferPartition?(delayMs: number): void;
 }
 
 /** One partition's worth of records, in offset order. */

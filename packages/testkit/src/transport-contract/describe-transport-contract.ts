@@ -3,6 +3,7 @@ import { adminCases } from './admin-cases';
 import { atomicCases } from './atomic-cases';
 import { commitCases } from './commit-cases';
 import { resolveTransportFeatures, type TransportContractFeatures, type TransportFactory } from './features';
+import { deferCases } from './defer-cases';
 import { createTransportHarness } from './fixtures';
 import { groupCases } from './group-cases';
 import { lifecycleCases } from './lifecycle-cases';
@@ -29,6 +30,7 @@ export function describeTransportContract(
     atomicCases(harness);
     groupCases(harness);
     commitCases(harness);
+    deferCases(harness);
     adminCases(harness);
     lifecycleCases(harness);
   });

@@ -24,6 +24,16 @@ export interface TransportContractFeatures {
    * set false. @defaultValue true
    */
   readonly canAbort?: boolean;
+  /**
+   * The transport implements `BatchControl.deferPartition` (optional in the interface): the suite checks that a
+   * deferred partition rests while the others flow. @defaultValue true
+   */
+  readonly canDefer?: boolean;
+  /**
+   * How long the deferral case rests its partition: long enough that a transport holding back the other
+   * partitions meanwhile would show it. @defaultValue 4000
+   */
+  readonly deferMs?: number;
   /** Replication factor of the topics the suite creates. @defaultValue 1 */
   readonly replicationFactor?: number;
   /** How long the suite waits for consumers to see what it expects. @defaultValue 30_000 */
@@ -35,6 +45,8 @@ export interface TransportContractFeatures {
 /** The features the suite uses when a transport gives none. */
 export const transportContractDefaults = Object.freeze({
   canAbort: true,
+  canDefer: true,
+  deferMs: 4000,
   replicationFactor: 1,
   waitMs: 30_000,
   timeoutMs: 90_000,
@@ -46,6 +58,8 @@ export type ResolvedTransportFeatures = Required<TransportContractFeatures>;
 const featuresSchema = z
   .object({
     canAbort: z.boolean(),
+    canDefer: z.boolean(),
+    deferMs: z.number().int().min(100),
     replicationFactor: z.number().int().min(1).max(5),
     waitMs: z.number().int().positive(),
     timeoutMs: z.number().int().positive(),
