@@ -169,13 +169,14 @@ describe('createService on the in-memory transport and store', () => {
         }
         return { balance: (s?.balance ?? 0) + e.payload.amount };
       },
-      { retry: { maxAttempts: 2, backoff: 1000 } },
+      // Long enough that the other partition's event is surely applied first, even on a loaded machine.
+      { retry: { maxAttempts: 2, backoff: 3000 } },
     );
     const { service, balance } = await bank([waitsOnce]);
     const waiting = await service.send(Credit, { account: slow, amount: 5 });
     await vi.waitFor(() => expect(attempts).toEqual([1]));
     const flowing = await service.send(Credit, { account: other, amount: 7 });
-    await service.waitForApplied(flowing.token, { timeoutMs: 900 });
+    await service.waitForApplied(flowing.token, { timeoutMs: 2500 });
     expect(await balance(other)).toBe(7);
     expect(await balance(slow)).toBeUndefined();
     await service.waitForApplied(waiting.token, { timeoutMs: 5000 });

@@ -9,6 +9,6 @@ describeTransportContract('in-memory', async () => ({ transport: cluster.client(
   // The in-memory broker has no record size limit, so the suite cannot make a transaction abort.
   canAbort: false,
   waitMs: 5000,
-  // No fetch cycle to hold anything back: a short rest shows the same.
-  deferMs: 400,
+  // No fetch cycle to hold anything back: a shorter rest shows the same.
+  deferMs: 1500,
 });
