@@ -12,8 +12,7 @@ import type { BatchControl, IncomingRecord, OutgoingRecord } from '../transport/
 import type { WorkerDeps } from './worker-deps';
 import { sleepWhileRunning } from './sleep';
 
-/** `deferred`: the partition was paused for a retry delay and its records from this one on come again later. */
-export type Outcome = 'done' | 'aborted' | 'deferred';
+export type Outcome = 'done' | 'aborted';
 
 /**
  * Produces one record to the DLQ of `from`'s topic, retrying a failing produce until it is acknowledged (the

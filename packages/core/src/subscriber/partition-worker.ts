@@ -28,6 +28,7 @@ export function createBatchHandler(deps: WorkerDeps) {
   return async function eachBatch(batch: Batch, control: BatchControl): Promise<void> {
     let doneUpTo: string | undefined;
     let sinceCommit = 0;
+    let deferMs: number | undefined;
     const commit = async () => {
       if (doneUpTo === undefined || sinceCommit === 0) return;
       sinceCommit = 0;
@@ -61,7 +62,11 @@ export function createBatchHandler(deps: WorkerDeps) {
       const end = Math.max(i + 1, i + run.length);
       let aborted = false;
       for (; i < end; i++) {
-        if (!control.isRunning() || (await processRecord(deps, records[i]!, control, retries)) !== 'done') {
+        const outcome = control.isRunning()
+          ? await processRecord(deps, records[i]!, control, retries)
+          : 'aborted';
+        if (outcome !== 'done') {
+          if (outcome !== 'aborted') deferMs = outcome.deferMs;
           aborted = true;
           break;
         }
@@ -70,7 +75,14 @@ export function createBatchHandler(deps: WorkerDeps) {
       if (aborted) break;
     }
     await commit();
+    // After the commit, so what comes again after the rest is exactly the records from the waiting one on.
+    if (deferMs !== undefined) control.deferPartition?.(deferMs);
   };
+}
+
+/** The record must wait `deferMs` for its next attempt, with its partition deferred (`BatchControl.deferPartition`). */
+interface Deferral {
+  readonly deferMs: number;
 }
 
 async function processRecord(
@@ -78,7 +90,7 @@ async function processRecord(
   record: IncomingRecord,
   control: BatchControl,
   retries: DeferredRetries,
-): Promise<Outcome> {
+): Promise<Outcome | Deferral> {
   const type = recordType(record);
   // Release markers and redriven copies meant for another group: that group's business, not ours.
   const redriveGroup = record.headers[REDRIVE_HEADERS.group];
@@ -136,8 +148,7 @@ async function processRecord(
       });
       if (control.deferPartition) {
         retries.keep(record, { attempt: attempt + 1, handlerFailures, firstFailureAt });
-        control.deferPartition(delay);
-        return 'deferred';
+        return { deferMs: delay };
       }
       if (!(await sleepWhileRunning(delay, control))) return 'aborted';
       attempt++;
