@@ -7,7 +7,7 @@ import type { EventDefinition, EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
 import { dlqTail } from '../dlq/dlq-tail';
 import { uuidV5 } from '../ids/uuid';
-import { reached, type RecordPosition } from '../store/position';
+import type { RecordPosition } from '../store/position';
 import type { EntityRef, StoredEntity } from '../store/state-store';
 import { newCounters, type SubscriberCounters } from '../subscriber/counters';
 import type { AnyHandler } from '../subscriber/handlers';
@@ -19,7 +19,8 @@ import { encodeEvents } from './encode-events';
 import { silentLogger } from './logger';
 import { parseOptions } from './parse-options';
 import { serviceDefaults, serviceOptionsSchema, type ServiceOptions } from './service-options';
-import { decodeToken, encodeToken, pollUntil } from './token';
+import { appliedWaits } from './applied-waits';
+import { encodeToken } from './token';
 
 /** What `send()` resolves with once the broker acknowledged every event of the command. */
 export interface Receipt {
@@ -144,30 +145,8 @@ export function createService(options: ServiceOptions): Service {
     await produce(records, [offset]);
   }
 
-  // waitForApplied() callers in this process, by partition, woken when the self-subscriber applies at or past
-  // their position instead of waiting out their polling interval. Callers in other processes keep polling.
-  interface Waiter {
-    readonly position: RecordPosition;
-    readonly wake: () => void;
-  }
-  const appliedWaiters = new Map<string, Set<Waiter>>();
-  const partitionKey = (p: RecordPosition) => `${p.partition}\u0000${p.topic}`;
-  const onApplied = (position: RecordPosition) => {
-    // Called for every applied event: nothing to build when nobody waits, the usual case.
-    if (appliedWaiters.size === 0) return;
-    for (const w of appliedWaiters.get(partitionKey(position)) ?? []) {
-      if (reached(position, w.position)) w.wake();
-    }
-  };
-  const addWaiter = (w: Waiter) => {
-    const key = partitionKey(w.position);
-    appliedWaiters.set(key, (appliedWaiters.get(key) ?? new Set()).add(w));
-  };
-  const removeWaiter = (w: Waiter) => {
-    const key = partitionKey(w.position);
-    const set = appliedWaiters.get(key);
-    if (set?.delete(w) && set.size === 0) appliedWaiters.delete(key);
-  };
+  const waits = appliedWaits({ store, transport, groupId, entityOfType });
+  const onApplied = (position: RecordPosition) => waits.onApplied(position);
 
   async function start(): Promise<void> {
     if (state === 'running') return;
@@ -300,35 +279,8 @@ export function createService(options: ServiceOptions): Service {
     }
   }
 
-  async function isApplied(entry: ReturnType<typeof decodeToken>[number]): Promise<boolean> {
-    const entity = entityOfType.get(entry.type);
-    if (store && entity !== undefined) {
-      const found = await store.get({ type: entity, id: entry.key });
-      if (reached(found?.position, entry.position)) return true;
-    }
-    // Events without an own handler count as applied once the self group committed past them.
-    const committed = await transport.committedOffsets(groupId, entry.position.topic);
-    const next = committed.get(entry.position.partition);
-    return next !== undefined && BigInt(next) > BigInt(entry.position.offset);
-  }
-
-  async function waitForApplied(token: string, waitOptions: { timeoutMs?: number } = {}) {
-    const entries = decodeToken(token);
-    const timeoutMs = waitOptions.timeoutMs ?? opts.waitTimeoutMs;
-    const pending = new Set(entries);
-    await pollUntil(
-      async () => {
-        for (const e of [...pending]) if (await isApplied(e)) pending.delete(e);
-        return pending.size === 0;
-      },
-      timeoutMs,
-      'consistency token',
-      (wake) => {
-        const mine = [...pending].map((e) => ({ position: e.position, wake }));
-        mine.forEach(addWaiter);
-        return () => mine.forEach(removeWaiter);
-      },
-    );
+  function waitForApplied(token: string, waitOptions: { timeoutMs?: number } = {}): Promise<void> {
+    return waits.waitForApplied(token, waitOptions.timeoutMs ?? opts.waitTimeoutMs);
   }
 
   async function stop(): Promise<void> {

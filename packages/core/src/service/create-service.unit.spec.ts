@@ -110,6 +110,25 @@ describe('createService on the in-memory transport and store', () => {
     expect(service.stats()).toMatchObject({ applied: 1, duplicates: 0, deadLettered: 0 });
   });
 
+  it('waitForApplied keeps waiting through a broker it cannot reach and resolves once it answers', async () => {
+    // Credited has no own handler here, so only the self group's committed offset can say it was handled.
+    const { service, transport } = await bank([balanceHandler(Debited, -1)]);
+    const receipt = await service.send(Credit, { account: 'a', amount: 5 });
+    transport.faults.dropConnection();
+    setTimeout(() => transport.faults.restoreConnection(), 300);
+    await service.waitForApplied(receipt.token, { timeoutMs: 5000 });
+  });
+
+  it('waitForApplied names the last fault when its bound passes while the broker cannot be reached', async () => {
+    const { service, transport } = await bank([balanceHandler(Debited, -1)]);
+    const receipt = await service.send(Credit, { account: 'a', amount: 5 });
+    transport.faults.dropConnection();
+    const err = await service.waitForApplied(receipt.token, { timeoutMs: 300 }).catch((e: unknown) => e);
+    transport.faults.restoreConnection();
+    expect(isLtyError(err, 'LTY_TIMEOUT')).toBe(true);
+    expect((err as Error).message).toMatch(/last fault while checking: .*committed offsets/);
+  });
+
   it('changes the store once for the same idempotency key sent twice, and counts the duplicate', async () => {
     const { service, transport, balance, version } = await bank();
     const first = await service.send(Credit, { account: 'a', amount: 5 }, { idempotencyKey: 'pay-1' });
