@@ -1,14 +1,11 @@
 // The body of confluent.ts, loaded once the native client is known to be there.
-import { createService, inMemoryStateStore, onOwnEvent } from '../../packages/core/src/index';
 import {
   confluentTransport,
   confluentTransportDefaults as defaults,
   type ConfluentLibrary,
 } from '../../packages/transport-confluent/src/index';
-import type { Side } from './closed-loop';
 import * as c from './common';
-import { compare } from './compare';
-import { frameworkSide } from './framework-side';
+import { benchService, runCommandBench } from './framework-side';
 
 /** The part of @confluentinc/kafka-javascript's KafkaJS API the hand-written producer uses. */
 interface RawLibrary {
@@ -27,21 +24,13 @@ interface RawProducer {
 export async function runConfluentBenchmark(library: unknown): Promise<void> {
   const args = c.parseArgs(3000);
   const topic = c.unique('cmd');
-  const service = createService({
-    name: c.SERVICE,
+  const service = benchService(topic, {
     transport: confluentTransport({
       brokers: c.brokers,
       library: library as ConfluentLibrary,
       clientId: c.SERVICE,
       transactionalId: c.unique('tx'),
     }),
-    // The store is never read on this path: the self-subscriber is not started.
-    store: inMemoryStateStore(),
-    topic: { name: topic },
-    ensureTopics: false,
-    subscribe: false,
-    commands: [c.Deposit],
-    handlers: [onOwnEvent(c.Deposited, (s: number | undefined, e) => (s ?? 0) + e.payload.amount)],
   });
 
   // The settings the transport gives its plain producer (confluent-transport.ts), so that only the code differs.
@@ -62,22 +51,19 @@ export async function runConfluentBenchmark(library: unknown): Promise<void> {
     'message.timeout.ms': defaults.sendTimeoutMs,
     retries: 2_147_483_647,
   });
-  // No partition given: the KafkaJS layer's partitioner is murmur2_random, the framework's choice for a key.
-  const send = async (messages: c.RawRecord[]) => {
-    await producer.send({ topic, messages });
-  };
-
-  const sides: [Side, Side, Side] = [
-    frameworkSide(service),
-    { name: 'raw per-call', perCall: 1, call: (seq) => send([c.rawRecord(seq)]) },
-    { name: 'raw batched', perCall: c.BATCH, call: (seq) => send(c.rawRecords(seq, c.BATCH)) },
-  ];
-  try {
-    await c.createTopic(topic);
-    await Promise.all([service.start(), producer.connect()]);
-    await compare({ id: 'confluent', client: '@confluentinc/kafka-javascript (librdkafka)', sides, args });
-  } finally {
-    await Promise.allSettled([service.stop(), producer.disconnect()]);
-    await c.deleteTopic(topic);
-  }
+  await runCommandBench({
+    id: 'confluent',
+    client: '@confluentinc/kafka-javascript (librdkafka)',
+    topic,
+    args,
+    service,
+    raw: {
+      connect: () => producer.connect(),
+      disconnect: () => producer.disconnect(),
+      // No partition given: the KafkaJS layer's partitioner is murmur2_random, the framework's choice for a key.
+      send: async (messages) => {
+        await producer.send({ topic, messages });
+      },
+    },
+  });
 }
