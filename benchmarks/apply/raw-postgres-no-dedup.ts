@@ -3,6 +3,7 @@
 // check nor position columns written). Plain lock-read-reduce-write: a redelivered event is applied twice.
 import type pg from 'pg';
 import { reduce, type Account, type RawRecord } from './common';
+import { inTransaction } from './raw-transaction';
 
 interface Row {
   id: string;
@@ -16,10 +17,8 @@ export function rawPostgresApplyNoDedup(
   schema: string,
 ): (type: string, records: RawRecord[]) => Promise<void> {
   const ent = `"${schema}"."lty_entities"`;
-  return async (type, records) => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+  return (type, records) =>
+    inTransaction(pool, async (client) => {
       const keys = [...new Set(records.map((r) => r.key))].sort();
       const rows = new Map<string, Row>();
       // The same lock statement as raw-postgres.ts, so that the two differ by the dedup alone.
@@ -48,12 +47,5 @@ export function rawPostgresApplyNoDedup(
          WHERE e.entity_type = $1 AND e.entity_id = v.id`,
         [type, all.map((r) => r.id), all.map((r) => r.state), all.map((r) => r.version)],
       );
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  };
+    });
 }

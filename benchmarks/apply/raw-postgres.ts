@@ -2,6 +2,7 @@
 // the same dedup (position, then event id within the window) and the same tables as postgresStateStore.
 import type pg from 'pg';
 import { reduce, type Account, type RawRecord } from './common';
+import { inTransaction } from './raw-transaction';
 
 interface Row {
   id: string;
@@ -21,10 +22,8 @@ export function rawPostgresApply(
 ): (type: string, records: RawRecord[]) => Promise<void> {
   const ent = `"${schema}"."lty_entities"`;
   const ids = `"${schema}"."lty_applied_events"`;
-  return async (type, records) => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+  return (type, records) =>
+    inTransaction(pool, async (client) => {
       const keys = [...new Set(records.map((r) => r.key))].sort();
       const rows = new Map<string, Row>();
       const sel = `SELECT e.entity_id AS id, e.state::text AS state, e.version::int AS version,
@@ -98,12 +97,5 @@ export function rawPostgresApply(
           applied.map((r) => r.eventId),
         ],
       );
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  };
+    });
 }
