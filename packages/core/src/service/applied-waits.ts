@@ -9,7 +9,7 @@ import { decodeToken, pollUntil, type TokenEntry } from './token';
 /** `waitForApplied()` for one service, and the hook its self-subscriber calls for each applied event. */
 export interface AppliedWaits {
   /** Called by the self-subscriber for every event it applied (cheap when nobody waits). */
-  onApplied(position: RecordPosition): void;
+  readonly onApplied: (position: RecordPosition) => void;
   /** Resolves once every event of the token is applied; rejects with TimeoutError past `timeoutMs`. */
   waitForApplied(token: string, timeoutMs: number): Promise<void>;
 }

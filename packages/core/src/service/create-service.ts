@@ -146,7 +146,7 @@ export function createService(options: ServiceOptions): Service {
   }
 
   const waits = appliedWaits({ store, transport, groupId, entityOfType });
-  const onApplied = (position: RecordPosition) => waits.onApplied(position);
+  const { onApplied } = waits;
 
   async function start(): Promise<void> {
     if (state === 'running') return;
