@@ -69,6 +69,8 @@ export type {
 } from './transport/in-memory-transport';
 // Building blocks for transports in other packages (@listen-to-yourself/transport-confluent).
 export { createSendQueue } from './transport/send-queue';
+export { createDeferrals } from './transport/deferrals';
+export type { Deferrals } from './transport/deferrals';
 export type { CoalescedSend } from './transport/send-queue';
 export { normaliseHeaders } from './event/headers';
 

@@ -1,4 +1,5 @@
 import {
+  createDeferrals,
   normaliseHeaders,
   type ConsumeOptions,
   type Consumption,
@@ -17,7 +18,7 @@ export async function runConfluentConsumer(
   concurrency: number,
 ): Promise<Consumption> {
   let stopping = false;
-  const resumeTimers = new Set<NodeJS.Timeout>();
+  const deferrals = createDeferrals();
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics] });
@@ -52,21 +53,9 @@ export async function runConfluentConsumer(
             // librdkafka heartbeats from its own thread.
             heartbeat: async () => undefined,
             isRunning: () => !stopping && payload.isRunning() && !payload.isStale(),
-            deferPartition: (delayMs) => {
-              // Paused, the partition is left out of fetches; when the batch returns the client seeks back to
-              // the first record not resolved, which is where the resumed partition is read from.
-              const resume = payload.pause();
-              const timer = setTimeout(() => {
-                resumeTimers.delete(timer);
-                if (stopping) return;
-                try {
-                  resume();
-                } catch {
-                  // Disconnected meanwhile: the partition's next owner reads it from the last commit.
-                }
-              }, delayMs);
-              resumeTimers.add(timer);
-            },
+            // Paused, the partition is left out of fetches; when the batch returns the client seeks back to the
+            // first record not resolved, which is where the resumed partition is read from.
+            deferPartition: (delayMs) => deferrals.defer(() => payload.pause(), delayMs),
           },
         );
       },
@@ -79,8 +68,7 @@ export async function runConfluentConsumer(
   return {
     stop() {
       stopping = true;
-      for (const timer of resumeTimers) clearTimeout(timer);
-      resumeTimers.clear();
+      deferrals.stop();
       stopped ??= consumer.disconnect().catch(() => undefined);
       return stopped;
     },

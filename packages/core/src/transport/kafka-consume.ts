@@ -1,5 +1,6 @@
 import type { Consumer } from 'kafkajs';
 import { normaliseHeaders } from '../event/headers';
+import { createDeferrals } from './deferrals';
 import { toTransportError } from './kafka-errors';
 import type { ConsumeOptions, Consumption, IncomingRecord } from './transport';
 
@@ -10,7 +11,7 @@ export async function runKafkaConsumer(
   concurrency: number,
 ): Promise<Consumption> {
   let stopping = false;
-  const resumeTimers = new Set<NodeJS.Timeout>();
+  const deferrals = createDeferrals();
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
@@ -48,17 +49,10 @@ export async function runKafkaConsumer(
           },
           heartbeat: () => payload.heartbeat(),
           isRunning: () => !stopping && payload.isRunning() && !payload.isStale(),
-          deferPartition: (delayMs) => {
-            // kafkajs fetches a broker's partitions together and fetches again only once every batch of the last
-            // fetch returned, so waiting in here would hold back every partition of the broker. Paused, the
-            // partition is left out of fetches; resumed, it is fetched from the last resolved offset again.
-            const resume = payload.pause();
-            const timer = setTimeout(() => {
-              resumeTimers.delete(timer);
-              if (!stopping) resume();
-            }, delayMs);
-            resumeTimers.add(timer);
-          },
+          // kafkajs fetches a broker's partitions together and fetches again only once every batch of the last
+          // fetch returned, so waiting in here would hold back every partition of the broker. Paused, the
+          // partition is left out of fetches; resumed, it is fetched from the last resolved offset again.
+          deferPartition: (delayMs) => deferrals.defer(() => payload.pause(), delayMs),
         },
       );
     },
@@ -67,8 +61,7 @@ export async function runKafkaConsumer(
   return {
     stop() {
       stopping = true;
-      for (const timer of resumeTimers) clearTimeout(timer);
-      resumeTimers.clear();
+      deferrals.stop();
       stopped ??= consumer.disconnect().catch(() => undefined);
       return stopped;
     },
