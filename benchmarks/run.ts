@@ -44,5 +44,9 @@ for (const script of scripts) {
   }
 }
 console.log(`\nload average after: ${load()}`);
-spawnSync(process.execPath, ['--import', 'tsx', 'benchmarks/charts.ts'], { stdio: 'inherit' });
+const charts = spawnSync(process.execPath, ['--import', 'tsx', 'benchmarks/charts.ts'], { stdio: 'inherit' });
+if (charts.status !== 0) {
+  console.log(`=== benchmarks/charts.ts FAILED (exit ${charts.status ?? charts.signal})`);
+  failed++;
+}
 process.exitCode = failed > 0 ? 1 : 0;
