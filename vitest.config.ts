@@ -14,7 +14,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['{packages,examples}/*/src/**/*.unit.spec.ts'] },
+        test: {
+          name: 'unit',
+          include: ['{packages,examples}/*/src/**/*.unit.spec.ts', 'scripts/test/*.unit.spec.ts'],
+        },
       },
       {
         extends: true,

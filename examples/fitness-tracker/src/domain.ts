@@ -1,7 +1,6 @@
 import { defineCommand, defineEvent, onOwnEvent } from '@listen-to-yourself/core';
 import { z } from 'zod';
 
-// #region fitness
 export const DeviceSynced = defineEvent({
   type: 'fitness.DeviceSynced',
   schema: z.object({
@@ -87,4 +86,3 @@ export const fitnessHandlers = [
     { entity: 'profile' },
   ),
 ];
-// #endregion fitness
