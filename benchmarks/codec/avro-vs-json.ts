@@ -6,13 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
 import { writeResult, type GroupResult } from '../lib/results';
-import {
-  avroCodec,
-  defineEvent,
-  jsonCodec,
-  type Codec,
-  type EventDefinition,
-} from '../../packages/core/src/index';
+import { avroCodec } from '../../packages/core/src/avro';
+import { defineEvent, jsonCodec, type Codec, type EventDefinition } from '../../packages/core/src/index';
 
 const N = Number(process.argv[2] ?? 50_000);
 const ROUNDS = 3;

@@ -1,8 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // avro is an entry of its own (the "./avro" export) so the root entry never loads avsc or the registry client.
+  entry: ['src/index.ts', 'src/avro.ts'],
   format: ['esm', 'cjs'],
+  // Shared chunks in both formats: the error classes avro throws must be the very ones the root entry exports.
+  splitting: true,
   dts: true,
   sourcemap: true,
   clean: true,

@@ -36,13 +36,6 @@ export type { TokenEntry } from './service/token';
 
 export type { Codec, DecodeInput, EncodeInput, PrepareInput } from './codec/codec';
 export { jsonCodec } from './codec/json-codec';
-export { avroCodec } from './codec/avro-codec';
-export { avroCodecDefaults } from './codec/avro-codec-options';
-export type { AvroCodecOptions } from './codec/avro-codec-options';
-export type { SubjectStrategy } from './codec/avro-subjects';
-export type { Compatibility } from './codec/registry-client';
-export type { AvroField, AvroSchema, AvroSchemaObject } from './codec/avro-schema';
-export { zodToAvro } from './codec/zod-to-avro';
 
 export type {
   Batch,
