@@ -7,7 +7,8 @@ import type { Compatibility } from './registry-client';
 export const avroCodecDefaults = Object.freeze({
   /**
    * Registry subject naming. `topic`: `<topic>-value` while a topic carries one event type; a topic that carries
-   * several gets `<topic>-<record>` subjects (see docs/schemas.md). @defaultValue 'topic'
+   * several gets `<topic>-<record>` subjects (see {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/schemas.md | docs/schemas.md}).
+   * @defaultValue 'topic'
    */
   subjectStrategy: 'topic',
   /** Compatibility level set on new subjects and checked at start. @defaultValue 'BACKWARD' */
