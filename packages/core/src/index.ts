@@ -108,6 +108,6 @@ export {
   ServiceStateError,
   messageOf,
 } from './errors/index';
-export type { LtyErrorCode, ValidationIssue } from './errors/index';
+export type { LtyErrorCode, LtyErrorFor, ValidationIssue } from './errors/index';
 
 export { uuidV5, uuidV7 } from './ids/uuid';

@@ -1,5 +1,6 @@
 export { LtyError, isLtyError } from './lty-error';
 export type { LtyErrorCode, LtyErrorOptions } from './lty-error';
+export type { LtyErrorFor } from './error-classes';
 export {
   CommandValidationError,
   CommandRejectedError,

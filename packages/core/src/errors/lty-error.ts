@@ -1,3 +1,5 @@
+import type { LtyErrorFor } from './error-classes';
+
 const BRAND = Symbol.for('listen-to-yourself.error');
 
 /** Every error code the framework raises. Stable: safe to match on in user code. */
@@ -40,7 +42,12 @@ export class LtyError extends Error {
   }
 }
 
-/** True for any error raised by this framework, optionally with the given code. */
+/**
+ * True for any error raised by this framework, optionally with the given code. With a code it narrows to the
+ * class that raises it (`isLtyError(err, 'LTY_COMMAND_VALIDATION')` gives `.issues` without a cast).
+ */
+export function isLtyError(err: unknown): err is LtyError;
+export function isLtyError<C extends LtyErrorCode>(err: unknown, code: C): err is LtyErrorFor<C>;
 export function isLtyError(err: unknown, code?: LtyErrorCode): err is LtyError {
   if (typeof err !== 'object' || err === null || (err as Record<symbol, unknown>)[BRAND] !== true) {
     return false;
