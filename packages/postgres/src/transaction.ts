@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { toStoreError } from './transient';
+import { fromUserCode, toStoreError } from './transient';
 
 /** Carries an error thrown by user code (a change's `update`) through the store's error mapping, untouched. */
 export class UserCodeError extends Error {
@@ -14,7 +14,8 @@ const ignoreClientError = () => {};
 
 /**
  * Runs `fn` in one transaction on a client of `pool`: BEGIN, `fn`, COMMIT, or ROLLBACK on any error. Errors
- * wrapped in {@link UserCodeError} are rethrown as they were; faults that heal become `TransientError`. A client
+ * wrapped in {@link UserCodeError} are rethrown as they were (a database fault that heals, raised by a statement
+ * of user code, as `TransientError`); faults that heal become `TransientError`. A client
  * whose rollback failed is destroyed instead of going back to the pool. When COMMIT itself is lost the outcome is
  * unknown; the caller retries and the dedup record tells what happened.
  */
@@ -41,7 +42,7 @@ export async function inTransaction<T>(
       () => true,
       () => false,
     );
-    throw err instanceof UserCodeError ? err.error : toStoreError(err, doing);
+    throw err instanceof UserCodeError ? fromUserCode(err.error) : toStoreError(err, doing);
   } finally {
     client.off('error', ignoreClientError);
     client.release(!healthy);

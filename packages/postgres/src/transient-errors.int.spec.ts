@@ -101,4 +101,18 @@ describe('transient errors', () => {
       ),
     ).rejects.toBe(looksTransient);
   });
+
+  it('a deadlock raised by a statement of update on ctx.tx is transient, other database errors are not', async () => {
+    const raising = (sqlstate: string) =>
+      counter(`raise-${sqlstate}-${run++}`, async (current, tx) => {
+        await tx.query(`DO $$ BEGIN RAISE EXCEPTION 'raised' USING ERRCODE = '${sqlstate}'; END $$`);
+        return (current ?? 0) + 1;
+      });
+    const deadlock = await store.apply(raising('40P01')).catch((err: unknown) => err);
+    expect(deadlock).toSatisfy(isTransient);
+    expect((deadlock as Error).cause).toMatchObject({ code: '40P01' });
+    const unique = await store.apply(raising('23505')).catch((err: unknown) => err);
+    expect(isLtyError(unique)).toBe(false);
+    expect(unique).toMatchObject({ code: '23505' });
+  });
 });

@@ -1,13 +1,15 @@
+import pg from 'pg';
 import { NonRetryableError, TransientError, classifyFailure, messageOf } from '@listen-to-yourself/core';
 
-// Core's classification already knows the network errnos and the main SQLSTATEs (serialization failure,
-// deadlock, shutdowns, cannot connect now, too many connections, the usual class 08 codes). Postgres adds the
-// rest of class 08 (matched by prefix) and the two timeouts: statement_timeout cancels with 57014, lock_timeout
-// fails with 55P03.
-const TIMEOUT_SQLSTATES = new Set(['57014', '55P03']);
+// Core's classification knows the network errnos only; the SQLSTATEs that heal are this store's to know:
+// serialization failure, deadlock, admin/crash shutdown, cannot connect now, too many connections, the two
+// timeouts (statement_timeout cancels with 57014, lock_timeout fails with 55P03) and every connection exception
+// (class 08, matched by prefix).
+const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '53300', '57014', '55P03']);
 // pg reports a lost connection with plain Errors (no code): "Connection terminated unexpectedly", "Client has
 // encountered a connection error and is not queryable", "timeout exceeded when trying to connect".
 const TRANSIENT_MESSAGES = /connection terminated|not queryable|timeout exceeded when trying to connect/i;
+const { DatabaseError } = pg;
 
 interface ErrorShape {
   code?: unknown;
@@ -22,7 +24,7 @@ export function isTransientPgError(err: unknown, depth = 0): boolean {
   if (classifyFailure(err) === 'transient') return true;
   const e = err as ErrorShape;
   if (typeof e.code === 'string') {
-    if (TIMEOUT_SQLSTATES.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code)) return true;
+    if (TRANSIENT_SQLSTATES.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code)) return true;
   } else if (typeof e.message === 'string' && TRANSIENT_MESSAGES.test(e.message)) {
     return true;
   }
@@ -37,6 +39,20 @@ export function isTransientPgError(err: unknown, depth = 0): boolean {
 function unstorableCode(err: unknown): string | undefined {
   const code = (err as ErrorShape | null)?.code;
   return typeof code === 'string' && code.startsWith('22') ? code : undefined;
+}
+
+/**
+ * An error the database raised for a statement of user code run on the store's transaction (`ctx.tx`): a
+ * deadlock or serialization failure there heals like any other, so it is wrapped in `TransientError`. Anything
+ * else user code throws, even an error whose `code` looks like a SQLSTATE, passes through as it is.
+ */
+export function fromUserCode(err: unknown): unknown {
+  if (err instanceof DatabaseError && isTransientPgError(err)) {
+    return new TransientError(`postgres state store: a statement of the handler failed: ${messageOf(err)}`, {
+      cause: err,
+    });
+  }
+  return err;
 }
 
 /**

@@ -12,25 +12,13 @@ const TRANSIENT_CODES = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
-  // PostgreSQL SQLSTATEs that heal: serialization failure, deadlock, admin/crash shutdown, cannot connect now,
-  // connection exceptions (class 08), too many connections.
-  '40001',
-  '40P01',
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-  '53300',
 ]);
 
 /**
  * Classifies an error thrown while handling an event. Framework errors decide by code; `retriable: true` (ours,
- * kafkajs', or any adapter's) and well-known network and database codes are transient; everything else thrown
- * by a handler is a handler error.
+ * kafkajs', or any adapter's) and the network errnos are transient; everything else thrown by a handler is a
+ * handler error. Core knows no database: each store wraps the faults of its own driver that heal in
+ * `TransientError` (see the store contract), user code that talks to another system does the same.
  */
 export function classifyFailure(err: unknown): FailureKind {
   return classify(err, new Set());

@@ -34,19 +34,16 @@ describe('classifyFailure', () => {
     expect(classifyFailure(new RetriesExhaustedError(3, new TransientError('inner')))).toBe('handler');
   });
 
-  it('treats retriable: true from any library, and network and database codes, as transient', () => {
+  it('treats retriable: true from any library, and network errnos, as transient', () => {
     expect(classifyFailure(Object.assign(new Error('kafkajs'), { retriable: true }))).toBe('transient');
-    for (const code of [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-      '40001',
-      '40P01',
-      '57P01',
-      '08006',
-      '53300',
-    ]) {
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']) {
       expect(classifyFailure(withCode(code))).toBe('transient');
+    }
+  });
+
+  it('knows no database codes: a store classifies its own driver errors', () => {
+    for (const code of ['40001', '40P01', '57P01', '08006', '53300']) {
+      expect(classifyFailure(withCode(code))).toBe('handler');
     }
   });
 
