@@ -108,6 +108,7 @@ export {
   ServiceStateError,
   messageOf,
 } from './errors/index';
+export { InvalidEntityRefError } from './errors/index';
 export type { LtyErrorCode, LtyErrorFor, ValidationIssue } from './errors/index';
 
 export { uuidV5, uuidV7 } from './ids/uuid';

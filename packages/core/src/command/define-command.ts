@@ -6,7 +6,10 @@ import type { EntityRef, StoredEntity } from '../store/state-store';
 
 /** What `validate()` and `toEvents()` may use: reads only, never writes. */
 export interface CommandContext {
-  /** Reads an entity's current state from the service's store (may be behind by the events not yet applied). */
+  /**
+   * Reads an entity's current state from the service's store (may be behind by the events not yet applied).
+   * Rejects with InvalidEntityRefError, without asking the store, for a type or id no store can hold.
+   */
   read<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined>;
   /** The idempotency key given to `send()`, if any. */
   readonly idempotencyKey: string | undefined;
@@ -17,7 +20,10 @@ export interface CommandContext {
 export interface CommandOptions<S extends z.ZodType> {
   /** The command's name, sent in the `lty-command` header and used in deterministic event ids. */
   name: string;
-  /** The input schema. Parsed first: every problem is reported in one `CommandValidationError`. */
+  /**
+   * The input schema. Parsed first: every problem is reported in one `CommandValidationError`. A string that no
+   * store or Kafka can keep (U+0000, a lone surrogate) is a problem too, wherever it is in the parsed input.
+   */
   input: S;
   /**
    * Optional business checks with read-only access. Throw `CommandRejectedError` to refuse the command;

@@ -3,6 +3,7 @@ import { toIssues } from '../errors/zod-issues';
 import type { EventDefinition, EventDraft } from '../event/define-event';
 import { uuidV5, uuidV7 } from '../ids/uuid';
 import type { CommandContext, CommandDefinition } from './define-command';
+import { unstorableStrings } from './storable-strings';
 
 /** An event ready to encode: its id, key, payload and definition. */
 export interface PreparedEvent {
@@ -17,6 +18,10 @@ export interface PreparedEvent {
  * Runs a command up to, but not including, the first write: parses the input, runs `validate()`, converts to
  * events and gives each its id. Deterministic ids (UUID v5 of service, command, idempotency key and index) when
  * an idempotency key is given, so a retried command yields the same ids; UUID v7 otherwise.
+ *
+ * A string no store or Kafka can keep (see `unstorableReason`) fails the command with CommandValidationError
+ * before anything is produced: in the send options (path `send()`), in the parsed input, and in the events'
+ * keys and payloads (path `toEvents()`, index, `key` or `payload`).
  */
 export async function prepareCommand<I, C>(
   service: string,
@@ -24,8 +29,13 @@ export async function prepareCommand<I, C>(
   input: unknown,
   ctx: CommandContext,
 ): Promise<PreparedEvent[]> {
+  const sendOptions = { idempotencyKey: ctx.idempotencyKey, correlationId: ctx.correlationId };
   const parsed = await command.input.safeParseAsync(input);
-  if (!parsed.success) throw new CommandValidationError(command.name, toIssues(parsed.error));
+  const issues = [
+    ...unstorableStrings(sendOptions, ['send()']),
+    ...(parsed.success ? unstorableStrings(parsed.data) : toIssues(parsed.error)),
+  ];
+  if (!parsed.success || issues.length > 0) throw new CommandValidationError(command.name, issues);
   await command.validate(parsed.data, ctx);
   const out = await command.toEvents(parsed.data, ctx);
   const drafts: readonly EventDraft[] = Array.isArray(out)
@@ -34,7 +44,7 @@ export async function prepareCommand<I, C>(
   if (drafts.length === 0) {
     throw new ConfigError(`command ${command.name}`, ['toEvents() returned no event']);
   }
-  return drafts.map((draft, index) => {
+  const events = drafts.map((draft, index) => {
     const definition = (draft as { definition?: EventDefinition }).definition;
     if (!definition || definition.kind !== 'event') {
       throw new ConfigError(`command ${command.name}`, [
@@ -47,4 +57,9 @@ export async function prepareCommand<I, C>(
         : uuidV5(`${service}\u0000${command.name}\u0000${ctx.idempotencyKey}\u0000${index}`);
     return { id, index, key: definition.keyOf(draft.payload), payload: draft.payload, definition };
   });
+  const eventIssues = events.flatMap((e) =>
+    unstorableStrings({ key: e.key, payload: e.payload }, ['toEvents()', e.index]),
+  );
+  if (eventIssues.length > 0) throw new CommandValidationError(command.name, eventIssues);
+  return events;
 }

@@ -11,6 +11,7 @@ import type {
   TransientError,
   TransportError,
 } from './errors';
+import type { InvalidEntityRefError } from './invalid-entity-ref-error';
 import type { LtyError, LtyErrorCode } from './lty-error';
 
 /**
@@ -32,6 +33,7 @@ export interface LtyErrorClasses {
   LTY_STORE: LtyError;
   LTY_TRANSIENT: TransientError;
   LTY_UNKNOWN_EVENT: LtyError;
+  LTY_INVALID_ENTITY_REF: InvalidEntityRefError;
 }
 
 /** The error type `isLtyError(err, code)` narrows to. */

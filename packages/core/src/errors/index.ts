@@ -16,3 +16,4 @@ export {
   messageOf,
 } from './errors';
 export type { ValidationIssue } from './errors';
+export { InvalidEntityRefError } from './invalid-entity-ref-error';

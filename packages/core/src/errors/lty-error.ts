@@ -17,7 +17,8 @@ export type LtyErrorCode =
   | 'LTY_RETRIES_EXHAUSTED'
   | 'LTY_STORE'
   | 'LTY_TRANSIENT'
-  | 'LTY_UNKNOWN_EVENT';
+  | 'LTY_UNKNOWN_EVENT'
+  | 'LTY_INVALID_ENTITY_REF';
 
 export interface LtyErrorOptions {
   retriable?: boolean;

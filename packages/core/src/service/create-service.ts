@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jsonCodec } from '../codec/json-codec';
 import type { CommandContext, CommandDefinition, CommandInput } from '../command/define-command';
 import { prepareCommand, type PreparedEvent } from '../command/prepare-command';
+import { assertStorableRef } from '../command/storable-strings';
 import { ConfigError, ServiceStateError } from '../errors/errors';
 import type { EventDefinition, EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
@@ -54,7 +55,7 @@ export interface Service {
   ): Promise<Receipt>;
   /** Resolves once the store applied every event of the token; rejects with TimeoutError past the bound. */
   waitForApplied(token: string, options?: { timeoutMs?: number }): Promise<void>;
-  /** Reads an entity from the service's store. */
+  /** Reads an entity from the service's store. InvalidEntityRefError for a type or id no store can hold. */
   read<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined>;
   /** Counters of the subscribers in this process. */
   stats(): Readonly<SubscriberCounters> & { readonly inFlightSends: number };
@@ -116,6 +117,7 @@ export function createService(options: ServiceOptions): Service {
 
   async function readEntity<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined> {
     if (!store) throw new ConfigError('read', ['this service has no store']);
+    assertStorableRef(entity);
     return store.get<S>(entity);
   }
 
