@@ -16,6 +16,8 @@ export interface CliTarget {
   readonly topic: string;
   readonly groupId: string;
   readonly dlqTopic: string | undefined;
+  /** Longest a read of the dead-letter topic may take; undefined for the API's default. */
+  readonly readTimeoutMs: number | undefined;
 }
 
 export interface CliInvocation {
@@ -49,6 +51,7 @@ Options:
   --topic TOPIC               the service's topic (env LTY_TOPIC)
   --group GROUP               its self-subscriber group (env LTY_GROUP; default <name>.self for <name>.events)
   --dlq-topic TOPIC           default <topic>.dlq
+  --read-timeout-ms MS        longest a read of the dead-letter topic may take (default 30000)
   --json                      machine-readable output
   -h, --help`;
 
@@ -60,6 +63,7 @@ const options = {
   topic: { type: 'string' },
   group: { type: 'string' },
   'dlq-topic': { type: 'string' },
+  'read-timeout-ms': { type: 'string' },
   key: { type: 'string' },
   reason: { type: 'string' },
   'event-id': { type: 'string' },
@@ -73,6 +77,11 @@ const targetSchema = z.object({
   topic: z.string().min(1),
   groupId: z.string().min(1),
   dlqTopic: z.string().min(1).optional(),
+  readTimeoutMs: z
+    .number({ message: '--read-timeout-ms: give a whole number of milliseconds' })
+    .int('--read-timeout-ms: give a whole number of milliseconds')
+    .positive('--read-timeout-ms: give a whole number of milliseconds')
+    .optional(),
 });
 
 /** Parses `lty`'s arguments (without `node` and the script), with environment fallbacks. Throws UsageError. */
@@ -102,6 +111,7 @@ export function parseCli(
     topic: topic ?? '',
     groupId: v.group ?? (service ? `${service}.self` : undefined) ?? env.LTY_GROUP ?? derivedGroup ?? '',
     dlqTopic: v['dlq-topic'],
+    readTimeoutMs: v['read-timeout-ms'] === undefined ? undefined : Number(v['read-timeout-ms']),
   };
   const checked = targetSchema.safeParse(target);
   if (!checked.success) {

@@ -11,6 +11,7 @@ import {
   onOwnEvent,
   type Service,
 } from '@listen-to-yourself/core';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { serviceConfig } from '../../../scripts/services/service-config.mjs';
@@ -102,6 +103,56 @@ describe('the lty CLI as a child process', () => {
     // The redrive's transaction left a commit marker at the end of k's partition: lag 1 there at most.
     for (const p of status.partitions) expect(p.lag).toBeLessThanOrEqual(1);
     expect(status.partitions.reduce((n, p) => n + Number(p.committed ?? 0), 0)).toBe(5);
+  }, 120_000);
+
+  it('leaves no consumer group behind, after calls that succeed and one that fails midway', async () => {
+    const name = `it-cli-groups-${randomUUID().slice(0, 8)}`;
+    const svc = createService({
+      name,
+      kafka: { brokers, maxWaitTimeMs: 100 },
+      store: inMemoryStateStore(),
+      commands: [Post],
+      handlers: [
+        onOwnEvent(Posted, (s: number[] | undefined, e) => {
+          if (e.payload.seq < 0) throw new NonRetryableError('negative');
+          return [...(s ?? []), e.payload.seq];
+        }),
+      ],
+    });
+    running.push(svc);
+    await svc.start();
+    for (const account of ['a', 'b']) await svc.send(Post, { account, seq: -1 });
+    await expect.poll(() => svc.stats().deadLettered, { timeout: 20_000 }).toBe(2);
+
+    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    // The service's own DLQ tail keeps its group while it runs: only lty's readers are counted.
+    const readers = async () =>
+      (await admin.listGroups()).groups
+        .map((g) => g.groupId)
+        .filter((g) => g.startsWith(`${name}.self.dlq-reader`));
+    try {
+      expect(await readers()).toEqual([]);
+      const list = JSON.parse((await lty('dlq', 'list', '--service', name, '--json')).stdout) as {
+        id: string;
+      }[];
+      expect(list).toHaveLength(2);
+      const calls = [
+        ['dlq', 'show', list[0]!.id],
+        ['dlq', 'show', 'no-such-id'],
+        ['status'],
+        ['dlq', 'purge', '--key', 'a'],
+        ['dlq', 'redrive', '--key', 'b'],
+        ['dlq', 'list', '--read-timeout-ms', '1'],
+      ];
+      const codes: number[] = [];
+      for (const args of calls) codes.push((await lty(...args, '--service', name)).code);
+      // The last one gives up reading the DLQ midway (1 ms): it fails, and must clean up all the same.
+      expect(codes).toEqual([0, 1, 0, 0, 0, 1]);
+      expect(await readers()).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
   }, 120_000);
 
   it('exits 2 and prints the usage for a bad command line', async () => {

@@ -14,6 +14,7 @@ describe('parseCli', () => {
         topic: 'orders.events',
         groupId: 'orders.self',
         dlqTopic: undefined,
+        readTimeoutMs: undefined,
       },
       json: false,
     });
@@ -26,6 +27,14 @@ describe('parseCli', () => {
     });
     expect(parsed.target).toMatchObject({ brokers: ['h1:1', 'h2:2'], topic: 'a.events', groupId: 'a.self' });
     expect(parsed.json).toBe(true);
+  });
+
+  it('reads --read-timeout-ms, and refuses one that is not a whole number of milliseconds', () => {
+    const argv = (ms: string) => ['status', '--service', 's', `--read-timeout-ms=${ms}`];
+    expect(parseCli(argv('2500'), env).target?.readTimeoutMs).toBe(2500);
+    for (const bad of ['soon', '-1', '1.5', '']) {
+      expect(() => parseCli(argv(bad), env)).toThrow(/--read-timeout-ms: give a whole number/);
+    }
   });
 
   it.each([

@@ -18,6 +18,7 @@ const openKafka: OpenDeadLetters = (t) =>
     topic: t.topic,
     groupId: t.groupId,
     ...(t.dlqTopic ? { dlqTopic: t.dlqTopic } : {}),
+    ...(t.readTimeoutMs ? { readTimeoutMs: t.readTimeoutMs } : {}),
   });
 
 /** Runs `lty` with `argv` (no `node`, no script path) and resolves with its exit code: 0, 1 failed, 2 usage. */

@@ -12,8 +12,9 @@ export interface TopicSnapshot {
 
 /**
  * Reads a topic from the beginning up to its end offsets at the time of the call, with a throwaway consumer
- * group (kafkajs cannot read without one). Rejects with TimeoutError when the end is not reached within
- * `timeoutMs` (an end offset can point past the last readable record, after a transaction marker).
+ * group (kafkajs cannot read without one), deleted again when the read ends, whether it succeeded or not.
+ * Rejects with TimeoutError when the end is not reached within `timeoutMs` (an end offset can point past the
+ * last readable record, after a transaction marker).
  */
 export async function readTopic(
   transport: Transport,
@@ -25,6 +26,7 @@ export async function readTopic(
   const byPartition = new Map<number, IncomingRecord[]>();
   const done = new Set<number>();
   if (wanted.size > 0) {
+    const groupId = `${options.groupPrefix}.${randomUUID()}`;
     let started: Promise<Consumption> | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -39,7 +41,7 @@ export async function readTopic(
           );
         }, options.timeoutMs);
         started = transport.consume({
-          groupId: `${options.groupPrefix}.${randomUUID()}`,
+          groupId,
           topics: [topic],
           fromBeginning: true,
           onCrash: reject,
@@ -63,8 +65,25 @@ export async function readTopic(
       // The batch that completed the read may arrive before consume() resolved: stop it once it has.
       const consumption = await started?.catch(() => undefined);
       await consumption?.stop();
+      await dropGroup(transport, groupId);
     }
   }
   const records = [...byPartition].sort(([a], [b]) => a - b).flatMap(([, rs]) => rs);
   return { records, ends };
+}
+
+/**
+ * Deletes the reader's group once its member left. Best effort: the read's outcome does not depend on it, and a
+ * group left behind only lingers until the broker expires it. A leave the broker has not processed yet makes the
+ * group look busy, so it is asked again a few times.
+ */
+async function dropGroup(transport: Transport, groupId: string): Promise<void> {
+  if (!transport.deleteGroups) return;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await transport.deleteGroups([groupId]);
+    } catch {
+      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+  }
 }

@@ -241,6 +241,16 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
         throw toTransportError(`end offsets of ${topic}`, err);
       }
     },
+    async deleteGroups(groupIds: readonly string[]) {
+      if (groupIds.length === 0) return;
+      try {
+        await requireAdmin().deleteGroups([...groupIds]);
+      } catch (err) {
+        const failed = (err as { groups?: { error?: { type?: string } }[] }).groups;
+        if (failed?.length && failed.every((g) => g.error?.type === 'GROUP_ID_NOT_FOUND')) return;
+        throw toTransportError(`delete groups ${groupIds.join(', ')}`, err);
+      }
+    },
     async disconnect() {
       await Promise.allSettled([...consumptions].map((c) => c.stop()));
       const tx = txProducer;

@@ -112,5 +112,11 @@ export interface Transport {
   committedOffsets(groupId: string, topic: string): Promise<Map<number, string>>;
   /** The next offset to be written, per partition. */
   endOffsets(topic: string): Promise<Map<number, string>>;
+  /**
+   * Deletes consumer groups that have no member left, with their committed offsets: the throwaway groups of
+   * readers that had to join one to read. A group that does not exist counts as deleted; a group with members
+   * is a TransportError. Optional: without it, such groups stay until the broker expires them.
+   */
+  deleteGroups?(groupIds: readonly string[]): Promise<void>;
   disconnect(): Promise<void>;
 }
