@@ -6,6 +6,7 @@ import {
   createService,
   defineCommand,
   defineEvent,
+  HEADERS,
   inMemoryStateStore,
   NonRetryableError,
   onOwnEvent,
@@ -153,6 +154,82 @@ describe('the lty CLI as a child process', () => {
     } finally {
       await admin.disconnect();
     }
+  }, 120_000);
+
+  it('lists, shows, redrives and purges dead letters of records without a key', async () => {
+    const name = `it-cli-keyless-${randomUUID().slice(0, 8)}`;
+    const svc = createService({
+      name,
+      kafka: { brokers, maxWaitTimeMs: 100 },
+      store: inMemoryStateStore(),
+      commands: [Post],
+      topic: { partitions: 2 },
+      handlers: [onOwnEvent(Posted, (s: number[] | undefined, e) => [...(s ?? []), e.payload.seq])],
+    });
+    running.push(svc);
+    await svc.start();
+    // Written past the service: a well-formed event but no key, so no entity to apply it to.
+    const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    const ids = [randomUUID(), randomUUID()];
+    for (const [i, id] of ids.entries()) {
+      await producer.send({
+        topic: `${name}.events`,
+        acks: -1,
+        messages: [
+          {
+            key: null,
+            partition: i,
+            value: JSON.stringify({ account: 'k', seq: i }),
+            headers: { [HEADERS.eventId]: id, [HEADERS.eventType]: Posted.type },
+          },
+        ],
+      });
+    }
+    await producer.disconnect();
+    await svc.send(Post, { account: 'k', seq: 9 });
+    await expect.poll(() => svc.stats().deadLettered, { timeout: 20_000 }).toBe(2);
+    expect(svc.stats().parked).toBe(0);
+
+    type Listed = {
+      id: string;
+      key: string;
+      reason: string;
+      original: { partition: number; offset: string };
+    };
+    const list = async () =>
+      JSON.parse((await lty('dlq', 'list', '--service', name, '--json')).stdout) as Listed[];
+    const before = await list();
+    expect(before.map((d) => [d.id, d.key, d.reason]).sort()).toEqual(
+      ids.map((id) => [id, '', 'decode']).sort(),
+    );
+    expect((await lty('dlq', 'list', '--service', name)).stdout).toMatch(
+      /^2 dead letters \(0 keys, 2 without a key\)/,
+    );
+    const shown = await lty('dlq', 'show', ids[0]!, '--service', name);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/key:\s+\(no key\)/);
+    expect(shown.stdout).toMatch(/has no key/);
+
+    const redriven = JSON.parse(
+      (await lty('dlq', 'redrive', '--event-id', ids[0]!, '--service', name, '--json')).stdout,
+    ) as { keys: string[]; redriven: string[]; purged: string[] };
+    expect(redriven).toMatchObject({ keys: [], redriven: [ids[0]], purged: [] });
+    const purged = JSON.parse(
+      (await lty('dlq', 'purge', '--event-id', ids[1]!, '--service', name, '--json')).stdout,
+    ) as { keys: string[]; redriven: string[]; purged: string[] };
+    expect(purged).toMatchObject({ keys: [], redriven: [], purged: [ids[1]] });
+
+    // The purged one is gone. The redriven copy was produced to its partition and consumed: with no key it fails
+    // again, so it is dead-lettered anew, from the copy's place, after the original place.
+    await expect.poll(() => svc.stats().deadLettered, { timeout: 20_000 }).toBe(3);
+    const after = await list();
+    expect(after.map((d) => d.id)).toEqual([ids[0]]);
+    const first = before.find((d) => d.id === ids[0])!;
+    expect(after[0]!.original.partition).toBe(first.original.partition);
+    expect(BigInt(after[0]!.original.offset)).toBeGreaterThan(BigInt(first.original.offset));
+    // The keyed event was never held up by them.
+    expect((await svc.read<number[]>({ type: name, id: 'k' }))?.state).toEqual([9]);
   }, 120_000);
 
   it('exits 2 and prints the usage for a bad command line', async () => {

@@ -37,6 +37,13 @@ describe('parseCli', () => {
     }
   });
 
+  it("takes --key '' as the filter for dead letters without a key", () => {
+    expect(parseCli(['dlq', 'list', '--key', '', '--service', 's'], env).command).toEqual({
+      kind: 'list',
+      key: '',
+    });
+  });
+
   it.each([
     [['dlq', 'redrive', '--all'], { all: true }],
     [['dlq', 'redrive', '--key', 'k'], { key: 'k' }],

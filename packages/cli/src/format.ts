@@ -22,12 +22,14 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 export function formatList(list: readonly DeadLetter[], where: string): string {
-  const keys = new Set(list.map((d) => d.key)).size;
-  const head = `${list.length} dead letter${list.length === 1 ? '' : 's'} (${keys} key${keys === 1 ? '' : 's'}) ${where}`;
+  const keys = new Set(list.filter((d) => d.key !== '').map((d) => d.key)).size;
+  const keyless = list.filter((d) => d.key === '').length;
+  const without = keyless > 0 ? `, ${keyless} without a key` : '';
+  const head = `${list.length} dead letter${list.length === 1 ? '' : 's'} (${keys} key${keys === 1 ? '' : 's'}${without}) ${where}`;
   if (list.length === 0) return head;
   const rows = list.map((d) => [
     d.id,
-    d.key,
+    keyOf(d),
     d.reason,
     d.eventType ?? '-',
     `${d.original.partition}@${d.original.offset}`,
@@ -45,7 +47,7 @@ export function formatShow(d: DeadLetter): string {
     [...text].every((c) => c.charCodeAt(0) >= 0x20 || c === '\n' || c === '\t' || c === '\r');
   return [
     `id:            ${d.id}`,
-    `key:           ${d.key}`,
+    `key:           ${keyOf(d)}`,
     `type:          ${d.eventType ?? '-'}`,
     `reason:        ${d.reason}`,
     `original:      ${d.original.topic}[${d.original.partition}]@${d.original.offset}`,
@@ -61,8 +63,12 @@ export function formatShow(d: DeadLetter): string {
   ].join('\n');
 }
 
+/** A record without a key has an empty one in its dead letter. */
+const keyOf = (d: DeadLetter) => (d.key === '' ? '(no key)' : d.key);
+
 export function formatRelease(action: 'redrive' | 'purge', r: ReleaseResult): string {
-  if (r.keys.length === 0) return `nothing to ${action}: no outstanding dead letter matches`;
+  if (r.keys.length + r.redriven.length + r.purged.length === 0)
+    return `nothing to ${action}: no outstanding dead letter matches`;
   const lines = [
     `${action} ${r.redriveId}: ${r.keys.length} key${r.keys.length === 1 ? '' : 's'} (${r.keys.join(', ')})`,
     `  produced again, in order: ${r.redriven.length}`,

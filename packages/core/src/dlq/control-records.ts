@@ -11,6 +11,8 @@ export const REDRIVE_HEADERS = Object.freeze({
   id: 'lty-redrive-id',
   /** On a release marker: the DLQ end offsets the run read up to, as JSON `{ "<partition>": "<offset>" }`. */
   snapshot: 'lty-redrive-snapshot',
+  /** On a `released` control record without a key: the id of the keyless dead letter it settles. */
+  letter: 'lty-redrive-letter',
 });
 
 /** Event type of a release marker: no handler ever routes it, so consumers that do not know it ignore it. */
@@ -82,12 +84,15 @@ export function dlqControlRecord(input: {
   groupId: string;
   control: DlqControl;
   redriveId?: string;
+  /** Settles this keyless dead letter (with `released` and an empty key). */
+  letter?: string;
 }): OutgoingRecord {
   const headers: Record<string, string> = {
     [DLQ_HEADERS.control]: input.control,
     [DLQ_HEADERS.originalConsumerGroup]: input.groupId,
   };
   if (input.redriveId) headers[REDRIVE_HEADERS.id] = input.redriveId;
+  if (input.letter) headers[REDRIVE_HEADERS.letter] = input.letter;
   return {
     topic: input.dlqTopic,
     partition: input.dlqPartition,

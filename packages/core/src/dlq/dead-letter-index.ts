@@ -2,6 +2,7 @@ import type { RecordPosition } from '../store/position';
 import type { IncomingRecord } from '../transport/transport';
 import { controlOf } from './control-records';
 import { DLQ_HEADERS } from './dead-letter';
+import { keylessDeadLetters } from './keyless-dead-letters';
 
 /** What the DLQ says about one key of one consumer group. */
 export interface KeyDlqState {
@@ -17,9 +18,10 @@ export interface KeyDlqState {
 
 /**
  * The DLQ folded into per-key state for one consumer group. A key is parked from its first dead letter until a
- * `released` control record; records of other groups and keyless ones are ignored. `add` is idempotent and
- * order-tolerant per key: a record at or before the key's latest folded position changes nothing, so a
- * subscriber may fold in what it produced itself before its tail reads it back.
+ * `released` control record; records of other groups are ignored. `add` is idempotent and order-tolerant per
+ * key: a record at or before the key's latest folded position changes nothing, so a subscriber may fold in what
+ * it produced itself before its tail reads it back. Dead letters without a key park nothing; with `keepRecords`
+ * they are kept apart until settled (see `KeylessDeadLetters`).
  */
 export interface DeadLetterIndex {
   add(record: IncomingRecord): void;
@@ -27,15 +29,21 @@ export interface DeadLetterIndex {
   state(key: string): KeyDlqState | undefined;
   /** Keys with unsettled dead letters. */
   parkedKeys(): string[];
+  /** Unsettled dead letters of records without a key, in DLQ order (kept only with `keepRecords`). */
+  keyless(): IncomingRecord[];
 }
 
 export function deadLetterIndex(options: { groupId: string; keepRecords?: boolean }): DeadLetterIndex {
   const keys = new Map<string, KeyDlqState>();
+  const keyless = keylessDeadLetters();
   return {
     add(record) {
       if (record.headers[DLQ_HEADERS.originalConsumerGroup] !== options.groupId) return;
       const key = record.key?.toString('utf8');
-      if (!key) return;
+      if (!key) {
+        if (options.keepRecords) keyless.add(record);
+        return;
+      }
       const control = controlOf(record);
       if (control === 'barrier' || control === 'refused') return;
       const prev = keys.get(key);
@@ -51,6 +59,7 @@ export function deadLetterIndex(options: { groupId: string; keepRecords?: boolea
     isParked: (key) => keys.get(key)?.parked === true,
     state: (key) => keys.get(key),
     parkedKeys: () => [...keys].filter(([, s]) => s.parked).map(([k]) => k),
+    keyless: () => keyless.outstanding(),
   };
 }
 

@@ -13,6 +13,7 @@ export interface DeadLetter {
   /** The event id, or `dlq:<partition>:<offset>` for a record that has none. What show/redrive/purge take. */
   readonly id: string;
   readonly eventId: string | undefined;
+  /** The record's key; empty for a record without one (it parks nothing and is released on its own). */
   readonly key: string;
   readonly eventType: string | undefined;
   /** Why the first copy went to the DLQ. */
@@ -34,6 +35,11 @@ export interface DeadLetter {
 const REASONS: readonly string[] = ['decode', 'schema', 'handler', 'non-retryable', 'parked'];
 const REDRIVE_NAMES = new Set<string>(Object.values(REDRIVE_HEADERS));
 
+/** The id `list`, `show`, `redrive` and `purge` know a dead letter by: its event id, else its DLQ place. */
+export function deadLetterId(record: IncomingRecord): string {
+  return record.headers[HEADERS.eventId] ?? `dlq:${record.partition}:${record.offset}`;
+}
+
 /** The headers the record had before it was dead-lettered (and before any earlier redrive). */
 export function originalHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
@@ -50,7 +56,7 @@ export function originalHeaders(headers: Readonly<Record<string, string>>): Reco
 export function logicalDeadLetters(records: readonly IncomingRecord[]): DeadLetter[] {
   const byId = new Map<string, { first: IncomingRecord; copies: number }>();
   for (const r of records) {
-    const id = r.headers[HEADERS.eventId] ?? `dlq:${r.partition}:${r.offset}`;
+    const id = deadLetterId(r);
     const seen = byId.get(id);
     if (seen) seen.copies++;
     else byId.set(id, { first: r, copies: 1 });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { ConfigError } from '../errors/errors';
 import { parseOptions } from '../service/parse-options';
 import { kafkaTransport } from '../transport/kafka-transport';
+import type { OutgoingRecord } from '../transport/transport';
+import { dlqControlRecord } from './control-records';
 import { deadLetterIndex } from './dead-letter-index';
 import type { DeadLetterReason } from './dead-letter';
 import { logicalDeadLetters, type DeadLetter } from './dead-letter-view';
@@ -17,6 +19,7 @@ import { planRelease, type DeadLetterSelection } from './redrive-plan';
 /** What a redrive or purge run did. The key's owner releases each key when it reaches the key's marker. */
 export interface ReleaseResult {
   readonly redriveId: string;
+  /** The keys released; dead letters without a key are in `redriven` or `purged` only. */
   readonly keys: readonly string[];
   /** Ids of the dead letters produced again, in the order they were produced. */
   readonly redriven: readonly string[];
@@ -55,14 +58,15 @@ export interface GroupStatus {
  * are safe (the second finds the copies already applied) but redundant.
  */
 export interface DeadLetters {
-  /** Outstanding dead letters, one per event, each key's in original order. */
+  /** Outstanding dead letters, one per event, each key's in original order; `key: ''` gives those without a key. */
   list(filter?: { key?: string; reason?: DeadLetterReason }): Promise<DeadLetter[]>;
   /** One outstanding dead letter by its id (see {@link DeadLetter.id}). */
   show(id: string): Promise<DeadLetter | undefined>;
   /**
    * Produces the selected keys' dead letters again to the service's topic (original bytes and headers, original
    * order per key), each key's preceded by a release marker, in one Kafka transaction. Event ids are kept, so an
-   * event dead-lettered twice, or applied before, changes the store once.
+   * event dead-lettered twice, or applied before, changes the store once. A dead letter without a key is produced
+   * again to its original partition, and settled in the DLQ by the same transaction.
    */
   redrive(selection: DeadLetterSelection): Promise<ReleaseResult>;
   /** Releases the selected keys without producing their dead letters again (see `planRelease` for `eventId`). */
@@ -114,8 +118,10 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
     const index = deadLetterIndex({ groupId, keepRecords: true });
     for (const r of read.records) index.add(r);
     const keys = index.parkedKeys();
-    const all = keys
-      .flatMap((k) => logicalDeadLetters(index.state(k)!.outstanding))
+    const all = [
+      ...keys.flatMap((k) => logicalDeadLetters(index.state(k)!.outstanding)),
+      ...logicalDeadLetters(index.keyless()),
+    ]
       .filter((d) => d.original.topic === topic || d.original.topic === '')
       .sort(
         (a, b) => a.dlq.partition - b.dlq.partition || Number(BigInt(a.dlq.offset) - BigInt(b.dlq.offset)),
@@ -138,6 +144,7 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
       selection: sel.data,
       deadLetters: snap.deadLetters,
       topic,
+      dlqTopic,
       partitionCount,
       groupId,
       redriveId,
@@ -145,12 +152,28 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
     });
     // One transaction: a marker never becomes visible without the copies that follow it (that would be a purge).
     if (plan.records.length > 0) await transport.produce(plan.records, { atomic: true });
+    await endWithBarriers(plan.records);
     return {
       redriveId,
       keys: plan.keys,
       redriven: plan.redriven.map((d) => d.id),
       purged: plan.purged.map((d) => d.id),
     };
+  }
+
+  /**
+   * The transaction left its commit marker at the end of each DLQ partition it settled a keyless dead letter in:
+   * an offset no reader is shown, so the next read could not tell it reached the end. A plain barrier record
+   * after it gives the partition a readable last record.
+   */
+  async function endWithBarriers(records: readonly OutgoingRecord[]): Promise<void> {
+    const partitions = new Set(records.filter((r) => r.topic === dlqTopic).map((r) => r.partition));
+    if (partitions.size === 0) return;
+    await transport.produce(
+      [...partitions].map((dlqPartition) =>
+        dlqControlRecord({ dlqTopic, dlqPartition, key: '', groupId, control: 'barrier' }),
+      ),
+    );
   }
 
   return {
