@@ -12,37 +12,45 @@ export interface RetryCount {
 /**
  * The retry counts of records whose partition was deferred, so the record delivered again after the delay goes on
  * with its next attempt instead of starting over. At most one record per partition waits, so this stays small.
+ * Each count is kept per partition and under the partition's claim (`BatchControl.claim`): a healthy record of
+ * another partition leaves it alone, and once the partition went to another member and came back, the count is
+ * dropped, since attempts made elsewhere meanwhile are not in it (carrying it over would dead-letter the record
+ * early, on fewer attempts by its new owner than `maxAttempts`).
  */
 export interface DeferredRetries {
-  /** The count kept for this record (same topic, partition and offset), or a fresh one; forgets it either way. */
-  take(record: IncomingRecord): RetryCount;
-  keep(record: IncomingRecord, count: RetryCount): void;
-  /** True when a count is kept for this very record. */
-  waiting(record: IncomingRecord): boolean;
+  /**
+   * The count kept for this record (same topic, partition and offset, same claim), or a fresh one; forgets the
+   * partition's count either way.
+   */
+  take(record: IncomingRecord, claim: number | undefined): RetryCount;
+  keep(record: IncomingRecord, count: RetryCount, claim: number | undefined): void;
+  /** True when a count is kept for this very record under this claim. */
+  waiting(record: IncomingRecord, claim: number | undefined): boolean;
 }
 
 const FRESH: RetryCount = { attempt: 1, handlerFailures: 0, firstFailureAt: undefined };
 
 export function deferredRetries(): DeferredRetries {
-  const byPartition = new Map<string, RetryCount & { readonly offset: string }>();
+  type Kept = RetryCount & { readonly offset: string; readonly claim: number | undefined };
+  const byPartition = new Map<string, Kept>();
   const slot = (r: IncomingRecord) => `${r.partition}\u0000${r.topic}`;
+  const matches = (kept: Kept | undefined, r: IncomingRecord, claim: number | undefined) =>
+    kept !== undefined && kept.offset === r.offset && kept.claim === claim;
   return {
-    take(record) {
+    take(record, claim) {
       const key = slot(record);
       const kept = byPartition.get(key);
       byPartition.delete(key);
-      if (!kept || kept.offset !== record.offset) return FRESH;
+      if (!kept || !matches(kept, record, claim)) return FRESH;
       return {
         attempt: kept.attempt,
         handlerFailures: kept.handlerFailures,
         firstFailureAt: kept.firstFailureAt,
       };
     },
-    waiting(record) {
-      return byPartition.get(slot(record))?.offset === record.offset;
-    },
-    keep(record, count) {
-      byPartition.set(slot(record), { ...count, offset: record.offset });
+    waiting: (record, claim) => matches(byPartition.get(slot(record)), record, claim),
+    keep(record, count, claim) {
+      byPartition.set(slot(record), { ...count, offset: record.offset, claim });
     },
   };
 }

@@ -51,7 +51,9 @@ export function createBatchHandler(deps: WorkerDeps) {
       if (!control.isRunning()) break;
       // Many plain applies go to the store in one round trip; the rest (and a failed batch) one by one.
       // A record back from a deferred retry takes its next attempt alone, as it would have without the deferral.
-      const run = retries.waiting(records[i]!) ? [] : await collectRun(deps, records, i, deps.applyBatchSize);
+      const run = retries.waiting(records[i]!, control.claim)
+        ? []
+        : await collectRun(deps, records, i, deps.applyBatchSize);
       if (run.length > 1 && (await applyRun(deps, run))) {
         // One commit per applied run, however long: the run is already durable in the store.
         for (const r of run) await done(r.record, false);
@@ -116,7 +118,7 @@ async function processRecord(
     return 'done';
   }
   // A record delivered again after a deferred retry goes on counting where it stopped.
-  let { attempt, handlerFailures, firstFailureAt } = retries.take(record);
+  let { attempt, handlerFailures, firstFailureAt } = retries.take(record, control.claim);
   for (;;) {
     try {
       await runOnce(deps, handler, record, attempt);
@@ -147,7 +149,7 @@ async function processRecord(
         error: messageOf(err),
       });
       if (control.deferPartition) {
-        retries.keep(record, { attempt: attempt + 1, handlerFailures, firstFailureAt });
+        retries.keep(record, { attempt: attempt + 1, handlerFailures, firstFailureAt }, control.claim);
         return { deferMs: delay };
       }
       if (!(await sleepWhileRunning(delay, control))) return 'aborted';

@@ -15,6 +15,8 @@ interface Worker {
   revoked: boolean;
   /** Where the worker reads while its group has no committed offset (Kafka's auto.offset.reset, resolved once). */
   readonly resetOffset: bigint;
+  /** One worker per unbroken ownership of the partition by its member: `BatchControl.claim`. */
+  readonly claim: number;
 }
 
 interface Member {
@@ -41,6 +43,7 @@ interface Group {
 export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) {
   const groups = new Map<string, Group>();
   let joins = 0;
+  let claims = 0;
 
   function groupOf(id: string): Group {
     let g = groups.get(id);
@@ -83,7 +86,7 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
       for (const [key, [topic, partition]] of wanted) {
         if (m.workers.has(key)) continue;
         const resetOffset = m.options.fromBeginning ? 0n : BigInt(cluster.log(topic, partition).length);
-        const w: Worker = { topic, partition, revoked: false, resetOffset };
+        const w: Worker = { topic, partition, revoked: false, resetOffset, claim: ++claims };
         m.workers.set(key, w);
         const loop = runWorker(group, m, w);
         m.loops.add(loop);
@@ -149,6 +152,7 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
       deferPartition(delayMs) {
         deferredMs = delayMs;
       },
+      claim: w.claim,
     };
     group.inFlight++;
     try {

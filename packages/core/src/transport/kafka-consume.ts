@@ -2,6 +2,7 @@ import type { Consumer } from 'kafkajs';
 import { normaliseHeaders } from '../event/headers';
 import { createDeferrals } from './deferrals';
 import { toTransportError } from './kafka-errors';
+import { partitionClaims } from './partition-claims';
 import type { ConsumeOptions, Consumption, IncomingRecord } from './transport';
 
 /** Joins the group and runs `eachBatch` with explicit commits; returns a handle whose stop() drains and leaves. */
@@ -12,6 +13,7 @@ export async function runKafkaConsumer(
 ): Promise<Consumption> {
   let stopping = false;
   const deferrals = createDeferrals();
+  const claims = partitionClaims();
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
@@ -19,6 +21,8 @@ export async function runKafkaConsumer(
     await consumer.disconnect().catch(() => undefined);
     throw toTransportError(`cannot join consumer group ${options.groupId}`, err);
   }
+  // Emitted after each join and sync, before the new generation's first fetch.
+  consumer.on(consumer.events.GROUP_JOIN, (event) => claims.assigned(event.payload.memberAssignment));
   consumer.on(consumer.events.CRASH, (event) => {
     if (!event.payload.restart) options.onCrash?.(event.payload.error);
   });
@@ -53,6 +57,7 @@ export async function runKafkaConsumer(
           // fetch returned, so waiting in here would hold back every partition of the broker. Paused, the
           // partition is left out of fetches; resumed, it is fetched from the last resolved offset again.
           deferPartition: (delayMs) => deferrals.defer(() => payload.pause(), delayMs),
+          claim: claims.of(batch.topic, batch.partition),
         },
       );
     },

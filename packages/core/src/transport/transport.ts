@@ -61,6 +61,13 @@ export interface BatchControl {
    * this out gets its retries waited for inside the batch.
    */
   deferPartition?(delayMs: number): void;
+  /**
+   * Names this member's unbroken ownership of the batch's partition: the same for every batch while the
+   * partition stays here (rebalances that leave it here included), a new value once it comes back after another
+   * member may have read it. State a handler keeps per partition between batches (a record's retry count) is true
+   * only within one claim. Undefined when the transport cannot tell.
+   */
+  readonly claim?: number;
 }
 
 /** One partition's worth of records, in offset order. */
