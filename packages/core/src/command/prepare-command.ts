@@ -31,9 +31,11 @@ export async function prepareCommand<I, C>(
 ): Promise<PreparedEvent[]> {
   const sendOptions = { idempotencyKey: ctx.idempotencyKey, correlationId: ctx.correlationId };
   const parsed = await command.input.safeParseAsync(input);
+  // Objects of the input found clean need no second look when the events carry them.
+  const clean = new Set<object>();
   const issues = [
     ...unstorableStrings(sendOptions, ['send()']),
-    ...(parsed.success ? unstorableStrings(parsed.data) : toIssues(parsed.error)),
+    ...(parsed.success ? unstorableStrings(parsed.data, [], clean) : toIssues(parsed.error)),
   ];
   if (!parsed.success || issues.length > 0) throw new CommandValidationError(command.name, issues);
   await command.validate(parsed.data, ctx);
@@ -58,7 +60,7 @@ export async function prepareCommand<I, C>(
     return { id, index, key: definition.keyOf(draft.payload), payload: draft.payload, definition };
   });
   const eventIssues = events.flatMap((e) =>
-    unstorableStrings({ key: e.key, payload: e.payload }, ['toEvents()', e.index]),
+    unstorableStrings({ key: e.key, payload: e.payload }, ['toEvents()', e.index], clean),
   );
   if (eventIssues.length > 0) throw new CommandValidationError(command.name, eventIssues);
   return events;
