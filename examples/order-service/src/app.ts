@@ -1,10 +1,4 @@
-import {
-  isLtyError,
-  uuidV5,
-  type CommandValidationError,
-  type CommandRejectedError,
-  type Service,
-} from '@listen-to-yourself/core';
+import { isLtyError, uuidV5, type Service } from '@listen-to-yourself/core';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { CancelOrder, CreateOrder, type Order } from './domain';
 
@@ -87,10 +81,10 @@ function header(value: string | string[] | undefined): string | undefined {
 
 function failure(reply: FastifyReply, err: unknown) {
   if (isLtyError(err, 'LTY_COMMAND_VALIDATION')) {
-    return reply.code(400).send({ error: 'validation', issues: (err as CommandValidationError).issues });
+    return reply.code(400).send({ error: 'validation', issues: err.issues });
   }
   if (isLtyError(err, 'LTY_COMMAND_REJECTED')) {
-    return reply.code(422).send({ error: 'rejected', reason: (err as CommandRejectedError).reason });
+    return reply.code(422).send({ error: 'rejected', reason: err.reason });
   }
   if (isLtyError(err) && err.retriable) {
     return reply.code(503).header('retry-after', '1').send({ error: 'unavailable', message: err.message });
