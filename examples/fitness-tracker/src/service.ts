@@ -1,5 +1,5 @@
 import { cassandraStateStore } from '@listen-to-yourself/cassandra';
-import { createService, type Service } from '@listen-to-yourself/core';
+import { createService, type Service, type StateStore } from '@listen-to-yourself/core';
 import { LogWorkout, SyncDevice, fitnessHandlers } from './domain';
 
 export interface FitnessConfig {
@@ -28,14 +28,7 @@ export async function startFitnessService(
     { contactPoints: config.contactPoints, localDataCenter: config.localDataCenter },
     { keyspace: config.keyspace },
   );
-  const service = createService({
-    name: config.serviceName,
-    kafka: { brokers: config.brokers },
-    store,
-    commands: [SyncDevice, LogWorkout],
-    handlers: fitnessHandlers,
-    topic: { partitions: 4 },
-  });
+  const service = fitnessService(config, store);
   await service.start();
   return {
     service,
@@ -44,4 +37,16 @@ export async function startFitnessService(
       await store.close();
     },
   };
+}
+
+/** The service, not started: nothing connects until `start()` (the catalog script reads it as it is). */
+export function fitnessService(config: FitnessConfig, store: StateStore): Service {
+  return createService({
+    name: config.serviceName,
+    kafka: { brokers: config.brokers },
+    store,
+    commands: [SyncDevice, LogWorkout],
+    handlers: fitnessHandlers,
+    topic: { partitions: 4 },
+  });
 }

@@ -17,7 +17,14 @@ export interface Running {
 export async function startOrderService(config: OrderServiceConfig, logger?: Logger): Promise<Running> {
   const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 10 });
   keepAliveOnIdleErrors(pool, logger);
-  const service = createService({
+  const service = orderService(config, pool, logger);
+  await service.start();
+  return { service, pool, close: async () => (await service.stop(), await pool.end()) };
+}
+
+/** The service, not started: nothing connects until `start()` (the catalog script reads it as it is). */
+export function orderService(config: OrderServiceConfig, pool: pg.Pool, logger?: Logger): Service {
+  return createService({
     name: config.serviceName,
     kafka: { brokers: config.brokers, sendTimeoutMs: config.sendTimeoutMs },
     store: postgresStateStore({ pool }, { schema: config.schema }),
@@ -25,8 +32,6 @@ export async function startOrderService(config: OrderServiceConfig, logger?: Log
     handlers: orderHandlers,
     ...(logger ? { logger } : {}),
   });
-  await service.start();
-  return { service, pool, close: async () => (await service.stop(), await pool.end()) };
 }
 // #endregion service
 
@@ -35,14 +40,19 @@ export async function startLegacyHandler(config: OrderServiceConfig, logger?: Lo
   const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 4 });
   keepAliveOnIdleErrors(pool, logger);
   await createLegacyTable(pool, config.schema);
-  const service = createService({
+  const service = legacyHandler(config, pool, logger);
+  await service.start();
+  return { service, pool, close: async () => (await service.stop(), await pool.end()) };
+}
+
+/** The legacy handler, not started. */
+export function legacyHandler(config: OrderServiceConfig, pool: pg.Pool, logger?: Logger): Service {
+  return createService({
     name: config.serviceName,
     kafka: { brokers: config.brokers, clientId: `${config.serviceName}-legacy` },
     handlers: legacyHandlers(pool, config.schema, `${config.serviceName}.legacy`),
     ...(logger ? { logger } : {}),
   });
-  await service.start();
-  return { service, pool, close: async () => (await service.stop(), await pool.end()) };
 }
 
 // An idle client whose connection the database closes (a restart, a failover) emits 'error' on the pool; without a

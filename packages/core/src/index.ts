@@ -25,6 +25,14 @@ export type {
 } from './subscriber/handlers';
 export type { SubscriberCounters } from './subscriber/counters';
 
+export { asyncApiDocument, definitionsOf, jsonSchemaOf } from './catalog/index';
+export type {
+  AsyncApiDocument,
+  AsyncApiOptions,
+  JsonSchema,
+  ServiceDefinitions,
+  SubscriptionDefinition,
+} from './catalog/index';
 export { createService } from './service/create-service';
 export type { Receipt, SendOptions, Service } from './service/create-service';
 export { serviceDefaults } from './service/service-options';

@@ -105,5 +105,9 @@ export function avroCodec(options: AvroCodecOptions): Codec {
       const resolver = reader.ownIds.has(schemaId) ? undefined : await resolverFor(schemaId, reader, what);
       return reader.read(body, resolver, what);
     },
+    describe: (definition) => ({
+      schemaFormat: 'application/vnd.apache.avro+json;version=1.9.0',
+      schema: readers.of(definition).schema,
+    }),
   };
 }

@@ -41,4 +41,11 @@ export interface Codec {
   prepare(ctx: PrepareInput): Promise<void>;
   encode(input: EncodeInput): Promise<Buffer>;
   decode(input: DecodeInput): Promise<unknown>;
+  /**
+   * The schema an event type's values are written with, for a catalog (AsyncAPI's `schemaFormat` and `schema`).
+   * Left out, or undefined, when the value is the payload as JSON: the catalog then shows the zod schema.
+   */
+  describe?(
+    definition: EventDefinition,
+  ): { readonly schemaFormat: string; readonly schema: unknown } | undefined;
 }

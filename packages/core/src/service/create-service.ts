@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rememberDefinitions } from '../catalog/definitions';
 import { jsonCodec } from '../codec/json-codec';
 import type { CommandContext, CommandDefinition, CommandInput } from '../command/define-command';
 import { prepareCommand, type PreparedEvent } from '../command/prepare-command';
@@ -304,7 +305,7 @@ export function createService(options: ServiceOptions): Service {
     return stopping;
   }
 
-  return {
+  const service: Service = {
     name,
     topic,
     start,
@@ -314,4 +315,5 @@ export function createService(options: ServiceOptions): Service {
     stats: () => ({ ...counters, inFlightSends: inFlight.size }),
     stop,
   };
+  return rememberDefinitions(service, options, { topic, groupId, dlqTopicOf: dlqTopic });
 }

@@ -41,7 +41,21 @@ export const kafkaTransportOptionsSchema = z
     partitionsConsumedConcurrently: z.number().int().positive(),
     connectionTimeoutMs: z.number().int().positive(),
     requestTimeoutMs: z.number().int().positive(),
-    ssl: z.boolean().optional(),
+    /** TLS to the brokers: `true` trusts the system's CAs; an object adds a CA (PEM), a client certificate. */
+    ssl: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            ca: z.array(z.string().min(1)).optional(),
+            cert: z.string().min(1).optional(),
+            key: z.string().min(1).optional(),
+            servername: z.string().min(1).optional(),
+            rejectUnauthorized: z.boolean().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
     sasl: z
       .object({
         mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),

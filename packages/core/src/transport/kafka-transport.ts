@@ -44,7 +44,7 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
     connectionTimeout: opts.connectionTimeoutMs,
     requestTimeout: opts.requestTimeoutMs,
     logLevel: logLevel.NOTHING,
-    ...(opts.ssl ? { ssl: true } : {}),
+    ...(opts.ssl ? { ssl: opts.ssl } : {}),
     ...(opts.sasl ? { sasl: opts.sasl as SASLOptions } : {}),
   });
   const transactionalId = opts.transactionalId ?? `${opts.clientId}-${hostname()}-${process.pid}`;
