@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { DeadLetterReason, DeadLetterSelection } from '@listen-to-yourself/core';
 import { z } from 'zod';
+import { SECURITY_USAGE, kafkaSecurity, securityOptions, type KafkaSecurity } from './security';
 
 /** What `lty` was asked to do. */
 export type CliCommand =
@@ -18,6 +19,8 @@ export interface CliTarget {
   readonly dlqTopic: string | undefined;
   /** Longest a read of the dead-letter topic may take; undefined for the API's default. */
   readonly readTimeoutMs: number | undefined;
+  /** TLS and SASL for the brokers. */
+  readonly security: KafkaSecurity;
 }
 
 export interface CliInvocation {
@@ -44,6 +47,8 @@ export const USAGE = `Usage:
                                              release without producing again (--event-id drops that event
                                              and redrives the events of its key that waited behind it)
   lty status                                 committed offset and lag per partition, dead-letter counts
+  lty catalog FILE...                        the system view of services' AsyncAPI documents (lty catalog -h)
+  lty console                                a web page for operators (lty console -h)
 
 Options:
   --brokers HOST:PORT[,...]   Kafka brokers (env KAFKA_BROKERS)
@@ -53,7 +58,9 @@ Options:
   --dlq-topic TOPIC           default <topic>.dlq
   --read-timeout-ms MS        longest a read of the dead-letter topic may take (default 30000)
   --json                      machine-readable output
-  -h, --help`;
+  -h, --help
+
+${SECURITY_USAGE}`;
 
 const REASONS = ['decode', 'schema', 'handler', 'non-retryable', 'parked'] as const;
 
@@ -70,6 +77,7 @@ const options = {
   all: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...securityOptions,
 } as const;
 
 const targetSchema = z.object({
@@ -112,6 +120,7 @@ export function parseCli(
     groupId: v.group ?? (service ? `${service}.self` : undefined) ?? env.LTY_GROUP ?? derivedGroup ?? '',
     dlqTopic: v['dlq-topic'],
     readTimeoutMs: v['read-timeout-ms'] === undefined ? undefined : Number(v['read-timeout-ms']),
+    security: kafkaSecurity(v, env, problems),
   };
   const checked = targetSchema.safeParse(target);
   if (!checked.success) {

@@ -15,6 +15,7 @@ describe('parseCli', () => {
         groupId: 'orders.self',
         dlqTopic: undefined,
         readTimeoutMs: undefined,
+        security: {},
       },
       json: false,
     });

@@ -14,7 +14,7 @@ export type OpenDeadLetters = (target: CliTarget) => DeadLetters;
 
 const openKafka: OpenDeadLetters = (t) =>
   deadLetters({
-    kafka: { brokers: t.brokers, clientId: 'lty-cli' },
+    kafka: { brokers: t.brokers, clientId: 'lty-cli', ...t.security },
     topic: t.topic,
     groupId: t.groupId,
     ...(t.dlqTopic ? { dlqTopic: t.dlqTopic } : {}),
@@ -27,6 +27,9 @@ export async function run(
   io: CliIo,
   open: OpenDeadLetters = openKafka,
 ): Promise<number> {
+  // Loaded on demand, so the other commands start without the AsyncAPI parser or the web server.
+  if (argv[0] === 'catalog') return (await import('./catalog/command')).runCatalog(argv.slice(1), io);
+  if (argv[0] === 'console') return (await import('./console/command')).runConsole(argv.slice(1), io);
   let invocation;
   try {
     invocation = parseCli(argv, io.env);
