@@ -11,11 +11,17 @@ th{background:#f3f5f9}pre{background:#f6f7fa;padding:.6em;white-space:pre-wrap;w
 .error{background:#fef3f2;border:1px solid #fecdca;padding:.5em .8em}
 form.inline{display:inline}button{cursor:pointer}`;
 
+const MODES = {
+  'read-only': 'read-only (started without a write token)',
+  locked: 'read-only (open with ?token=… to change anything)',
+  'read-write': 'read-write',
+};
+
 /** One page: the header with its links and mode, an optional notice, the body. */
 export function layout(
   title: string,
   body: Html,
-  opts: { writable: boolean; notice?: string; error?: string },
+  opts: { mode: 'read-only' | 'locked' | 'read-write'; notice?: string; error?: string },
 ): string {
   return html`<!doctype html>
     <html lang="en">
@@ -29,9 +35,7 @@ export function layout(
       <body>
         <header>
           <b>lty console</b><a href="/">Groups</a><a href="/catalog">Catalog</a>
-          <span class="mode"
-            >${opts.writable ? 'read-write' : 'read-only (start with a write token to change anything)'}</span
-          >
+          <span class="mode">${MODES[opts.mode]}</span>
         </header>
         <main>
           ${opts.notice ? html`<p class="flash">${opts.notice}</p>` : ''}${opts.error ? html`<p class="error">${opts.error}</p>` : ''}

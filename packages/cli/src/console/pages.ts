@@ -54,11 +54,10 @@ function releaseForm(
 ): Html | '' {
   if (!v.token) return '';
   // A purge drops events for good: its button leads to a confirmation page, never straight to the change.
-  const form =
-    action === 'purge'
-      ? html`<form class="inline" method="get" action="/purge"></form>`
-      : html`<form class="inline" method="post" action="/redrive">${fields({ token: v.token })}</form>`;
-  return html`${form}${fields({ group, ...sel })}<button>${label}</button></form>`;
+  const hidden = action === 'purge' ? { group, ...sel } : { token: v.token, group, ...sel };
+  return html`<form class="inline" method="${action === 'purge' ? 'get' : 'post'}" action="/${action}">
+    ${fields(hidden)}<button>${label}</button>
+  </form>`;
 }
 
 /** A group's outstanding dead letters, each key's in order, with redrive and purge per key. */
@@ -122,7 +121,7 @@ export function deadLetterPage(group: string, d: DeadLetter, v: Viewer): Html {
       ${releaseForm('redrive', group, { eventId: d.id }, v, 'Redrive its key')}
       ${releaseForm('purge', group, { eventId: d.id }, v, 'Purge this event…')}
     </p>
-    ${table(['', ''], about)}
+    ${table(['Field', 'Value'], about)}
     <h2>Headers</h2>
     ${table(['Header', 'Value'], Object.entries(d.headers))}
     <h2>${value.label}</h2>

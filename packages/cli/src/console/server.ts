@@ -24,6 +24,12 @@ export interface ConsoleHandlerOptions {
 }
 
 const COOKIE = 'lty-console-token';
+
+interface Notes {
+  readonly viewer?: Viewer;
+  readonly notice?: string;
+  readonly error?: string;
+}
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   // No script runs on these pages at all, whatever a record holds.
@@ -52,24 +58,30 @@ export function consoleHandler(o: ConsoleHandlerOptions) {
   const notices = new Map<string, string>();
   const writable = o.token !== undefined;
 
-  function send(res: ServerResponse, status: number, title: string, body: Html, notes = {}) {
+  function send(res: ServerResponse, status: number, title: string, body: Html, notes: Notes) {
     res.writeHead(status, HEADERS);
-    res.end(layout(title, body, { writable, ...notes }));
+    res.end(
+      layout(title, body, {
+        mode: !writable ? 'read-only' : notes.viewer?.token ? 'read-write' : 'locked',
+        ...notes,
+      }),
+    );
   }
-  const page = (res: ServerResponse, title: string, body: Html, notice?: string) =>
-    send(res, 200, title, body, notice ? { notice } : {});
+  const page = (res: ServerResponse, viewer: Viewer, title: string, body: Html, notice?: string) =>
+    send(res, 200, title, body, { viewer, ...(notice ? { notice } : {}) });
 
   async function get(url: URL, viewer: Viewer, res: ServerResponse) {
     const group = url.searchParams.get('group') ?? '';
     const notice = notices.get(url.searchParams.get('done') ?? '');
     switch (url.pathname) {
       case '/':
-        return page(res, 'Services and groups', overviewPage(await o.cluster.health()));
+        return page(res, viewer, 'Services and groups', overviewPage(await o.cluster.health()));
       case '/catalog':
-        return page(res, 'Catalog', catalogPage(o.view));
+        return page(res, viewer, 'Catalog', catalogPage(o.view));
       case '/dead-letters':
         return page(
           res,
+          viewer,
           `Dead letters of ${group}`,
           deadLetterListPage(group, await dlq(group).list(), viewer),
           notice,
@@ -77,7 +89,7 @@ export function consoleHandler(o: ConsoleHandlerOptions) {
       case '/dead-letter': {
         const d = await dlq(group).show(url.searchParams.get('id') ?? '');
         if (!d) throw new HttpError(404, 'no outstanding dead letter with that id');
-        return page(res, `Dead letter ${d.id}`, deadLetterPage(group, d, viewer));
+        return page(res, viewer, `Dead letter ${d.id}`, deadLetterPage(group, d, viewer));
       }
       case '/purge': {
         if (!viewer.token)
@@ -87,7 +99,7 @@ export function consoleHandler(o: ConsoleHandlerOptions) {
         const count = all.filter((d) =>
           'all' in sel ? true : 'key' in sel ? d.key === sel.key : d.id === sel.eventId,
         ).length;
-        return page(res, `Purge in ${group}`, purgeConfirmPage(group, formOf(sel), count, viewer));
+        return page(res, viewer, `Purge in ${group}`, purgeConfirmPage(group, formOf(sel), count, viewer));
       }
       default:
         throw new HttpError(404, 'no such page');

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runLty } from '../test-helpers';
+import { loadDocuments } from './load';
+import type { SystemView } from './system-view';
+
+const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'lty-catalog-'));
+
+/** What `pnpm catalog` prints in an example, saved to a file. */
+async function exampleCatalog(example: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/catalog.ts'], {
+    cwd: join(examples, example),
+    timeout: 60_000,
+  });
+  const file = join(dir, `${example}.json`);
+  writeFileSync(file, stdout);
+  return file;
+}
+
+describe("the examples' catalogs and lty catalog", { timeout: 180_000 }, () => {
+  it('each example prints a document @asyncapi/parser accepts; lty catalog merges them', async () => {
+    const files = [await exampleCatalog('order-service'), await exampleCatalog('fitness-tracker')];
+    const docs = await loadDocuments(files);
+    expect(docs.map((d) => d.document.info().title())).toEqual(['orders', 'fitness']);
+
+    const merged = await runLty(['catalog', '--json', ...files], {});
+    expect(merged.stderr).toBe('');
+    const view = JSON.parse(merged.stdout) as SystemView;
+    expect(view.services).toEqual(['fitness', 'orders']);
+    expect(view.events.find((e) => e.type === 'shop.OrderCreated')).toEqual({
+      type: 'shop.OrderCreated',
+      topics: ['orders.events'],
+      publishers: [{ service: 'orders' }],
+      subscribers: [
+        { service: 'orders', group: 'orders.self' },
+        { service: 'orders', group: 'orders.legacy' },
+      ],
+    });
+    expect(view.groups.map((g) => [g.group, g.dlqTopic])).toEqual([
+      ['orders.self', 'orders.events.dlq'],
+      ['orders.legacy', 'orders.events.dlq'],
+      ['fitness.self', 'fitness.events.dlq'],
+    ]);
+    const text = await runLty(['catalog', ...files], {});
+    expect(text.stdout).toMatch(/^2 services: fitness, orders\n/);
+  });
+
+  it('lty catalog fails, naming the file, on a document with an error', async () => {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify({ asyncapi: '3.0.0', info: { title: 'x' }, channels: 7 }));
+    const out = await runLty(['catalog', broken], {});
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`lty: ${broken}: `);
+  });
+});
