@@ -41,6 +41,16 @@ export { consoleLogger, silentLogger } from './service/logger';
 export type { Logger } from './service/logger';
 export { decodeToken, encodeToken } from './service/token';
 export type { TokenEntry } from './service/token';
+export type {
+  AppliedOutcome,
+  ConflictOutcome,
+  DeadLetteredOutcome,
+  EventOutcome,
+  OutcomeEvent,
+  PendingOutcome,
+  SettledOutcome,
+  TokenOutcome,
+} from './outcomes/event-outcome';
 
 export type { Codec, DecodeInput, EncodeInput, PrepareInput } from './codec/codec';
 export { jsonCodec } from './codec/json-codec';
@@ -114,6 +124,9 @@ export {
   TransportError,
   TimeoutError,
   ServiceStateError,
+  InvalidTokenError,
+  DeadLetteredError,
+  IdempotencyConflictError,
   messageOf,
 } from './errors/index';
 export { InvalidEntityRefError } from './errors/index';

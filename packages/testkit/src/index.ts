@@ -17,3 +17,6 @@ export type {
   TransportFactory,
   TransportUnderTest,
 } from './transport-contract/features';
+
+export { describeOutcomeContract } from './outcome-contract/describe-outcome-contract';
+export type { OutcomeContractFactory, OutcomeContractSetup } from './outcome-contract/fixtures';

@@ -2,6 +2,7 @@ import { CommandValidationError, ConfigError } from '../errors/errors';
 import { toIssues } from '../errors/zod-issues';
 import type { EventDefinition, EventDraft } from '../event/define-event';
 import { uuidV5, uuidV7 } from '../ids/uuid';
+import { commandFingerprint } from '../outcomes/fingerprint';
 import type { CommandContext, CommandDefinition } from './define-command';
 import { unstorableStrings } from './storable-strings';
 
@@ -14,10 +15,18 @@ export interface PreparedEvent {
   readonly definition: EventDefinition;
 }
 
+/** A command ready to encode: its events and, with an idempotency key, the fingerprint of its input. */
+export interface PreparedCommand {
+  readonly events: PreparedEvent[];
+  readonly fingerprint: string | undefined;
+}
+
 /**
  * Runs a command up to, but not including, the first write: parses the input, runs `validate()`, converts to
- * events and gives each its id. Deterministic ids (UUID v5 of service, command, idempotency key and index) when
- * an idempotency key is given, so a retried command yields the same ids; UUID v7 otherwise.
+ * events and gives each its id. With an idempotency key, ids are deterministic (UUID v5 of service, command,
+ * idempotency key, input fingerprint and index), so a retried command yields the same ids and a key reused with
+ * other input yields other ones (the ledger then tells the conflict); UUID v7 otherwise. `onFingerprint` runs
+ * right after parsing, before `validate()`.
  *
  * A string no store or Kafka can keep (see `unstorableReason`) fails the command with CommandValidationError
  * before anything is produced: in the send options (path `send()`), in the parsed input, and in the events'
@@ -28,7 +37,8 @@ export async function prepareCommand<I, C>(
   command: CommandDefinition<I, C>,
   input: unknown,
   ctx: CommandContext,
-): Promise<PreparedEvent[]> {
+  onFingerprint?: (fingerprint: string) => void,
+): Promise<PreparedCommand> {
   const sendOptions = { idempotencyKey: ctx.idempotencyKey, correlationId: ctx.correlationId };
   const parsed = await command.input.safeParseAsync(input);
   // Objects of the input found clean need no second look when the events carry them.
@@ -38,6 +48,9 @@ export async function prepareCommand<I, C>(
     ...(parsed.success ? unstorableStrings(parsed.data, [], clean) : toIssues(parsed.error)),
   ];
   if (!parsed.success || issues.length > 0) throw new CommandValidationError(command.name, issues);
+  const fingerprint =
+    ctx.idempotencyKey === undefined ? undefined : commandFingerprint(command.name, parsed.data);
+  if (fingerprint !== undefined) onFingerprint?.(fingerprint);
   await command.validate(parsed.data, ctx);
   const out = await command.toEvents(parsed.data, ctx);
   const drafts: readonly EventDraft[] = Array.isArray(out)
@@ -56,12 +69,14 @@ export async function prepareCommand<I, C>(
     const id =
       ctx.idempotencyKey === undefined
         ? uuidV7()
-        : uuidV5(`${service}\u0000${command.name}\u0000${ctx.idempotencyKey}\u0000${index}`);
+        : uuidV5(
+            `${service}\u0000${command.name}\u0000${ctx.idempotencyKey}\u0000${fingerprint}\u0000${index}`,
+          );
     return { id, index, key: definition.keyOf(draft.payload), payload: draft.payload, definition };
   });
   const eventIssues = events.flatMap((e) =>
     unstorableStrings({ key: e.key, payload: e.payload }, ['toEvents()', e.index], clean),
   );
   if (eventIssues.length > 0) throw new CommandValidationError(command.name, eventIssues);
-  return events;
+  return { events, fingerprint };
 }

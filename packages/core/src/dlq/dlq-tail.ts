@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { messageOf } from '../errors/errors';
 import type { Logger } from '../service/logger';
-import type { Consumption, Transport } from '../transport/transport';
+import type { Consumption, IncomingRecord, Transport } from '../transport/transport';
 import { dlqControlRecord } from './control-records';
 import { deadLetterIndex, type DeadLetterIndex } from './dead-letter-index';
+import { deadLetterOutcomes, type DeadLetterOutcomes } from '../outcomes/dead-letter-outcomes';
 
 /** What a wait needs from its caller: whether to go on, and a way to stay in the group meanwhile. */
 export interface WaitControl {
@@ -18,6 +19,10 @@ export interface WaitControl {
  */
 export interface DlqTail extends Consumption {
   readonly index: DeadLetterIndex;
+  /** The same records by the position each dead letter replaced, for the outcomes of consistency tokens. */
+  readonly outcomes: DeadLetterOutcomes;
+  /** Folds in a DLQ record this instance produced itself, before the tail reads it back. */
+  note(record: IncomingRecord): void;
   /** Joins a throwaway consumer group of its own on the DLQ topic. */
   start(): Promise<void>;
   /**
@@ -46,6 +51,11 @@ export function dlqTail(options: DlqTailOptions): DlqTail {
   const { transport, dlqTopic, groupId, logger } = options;
   const stallMs = options.stallMs ?? 5000;
   const index = deadLetterIndex({ groupId });
+  const outcomes = deadLetterOutcomes({ groupId });
+  const note = (record: IncomingRecord) => {
+    index.add(record);
+    outcomes.add(record);
+  };
   // Next offset to read per DLQ partition, as far as this tail has folded records in.
   const seen = new Map<number, bigint>();
   let consumption: Consumption | undefined;
@@ -83,6 +93,8 @@ export function dlqTail(options: DlqTailOptions): DlqTail {
 
   return {
     index,
+    outcomes,
+    note,
     async start() {
       consumption = await transport.consume({
         // kafkajs has no group-less consumer: a group of our own, never shared, reads every partition.
@@ -90,7 +102,7 @@ export function dlqTail(options: DlqTailOptions): DlqTail {
         topics: [dlqTopic],
         fromBeginning: true,
         eachBatch: async (batch, control) => {
-          for (const record of batch.records) index.add(record);
+          for (const record of batch.records) note(record);
           const last = batch.records[batch.records.length - 1];
           if (!last) return;
           seen.set(batch.partition, BigInt(last.offset) + 1n);

@@ -13,6 +13,7 @@ import type {
 } from './errors';
 import type { InvalidEntityRefError } from './invalid-entity-ref-error';
 import type { LtyError, LtyErrorCode } from './lty-error';
+import type { DeadLetteredError, IdempotencyConflictError, InvalidTokenError } from './outcome-errors';
 
 /**
  * The class raised with each code. Codes raised by more than one class, or by user code through `LtyError`
@@ -34,6 +35,9 @@ export interface LtyErrorClasses {
   LTY_TRANSIENT: TransientError;
   LTY_UNKNOWN_EVENT: LtyError;
   LTY_INVALID_ENTITY_REF: InvalidEntityRefError;
+  LTY_INVALID_TOKEN: InvalidTokenError;
+  LTY_DEAD_LETTERED: DeadLetteredError;
+  LTY_IDEMPOTENCY_CONFLICT: IdempotencyConflictError;
 }
 
 /** The error type `isLtyError(err, code)` narrows to. */

@@ -17,3 +17,4 @@ export {
 } from './errors';
 export type { ValidationIssue } from './errors';
 export { InvalidEntityRefError } from './invalid-entity-ref-error';
+export { DeadLetteredError, IdempotencyConflictError, InvalidTokenError } from './outcome-errors';

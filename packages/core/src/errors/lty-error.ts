@@ -18,7 +18,10 @@ export type LtyErrorCode =
   | 'LTY_STORE'
   | 'LTY_TRANSIENT'
   | 'LTY_UNKNOWN_EVENT'
-  | 'LTY_INVALID_ENTITY_REF';
+  | 'LTY_INVALID_ENTITY_REF'
+  | 'LTY_INVALID_TOKEN'
+  | 'LTY_DEAD_LETTERED'
+  | 'LTY_IDEMPOTENCY_CONFLICT';
 
 export interface LtyErrorOptions {
   retriable?: boolean;

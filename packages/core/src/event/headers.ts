@@ -7,6 +7,8 @@ export const HEADERS = Object.freeze({
   eventType: 'lty-event-type',
   schemaVersion: 'lty-schema-version',
   idempotencyKey: 'lty-idempotency-key',
+  /** SHA-256 of the command's name and canonical parsed input: one idempotency key names one input. */
+  inputFingerprint: 'lty-input-fingerprint',
   command: 'lty-command',
   correlationId: 'lty-correlation-id',
   causationId: 'lty-causation-id',

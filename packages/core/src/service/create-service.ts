@@ -7,7 +7,7 @@ import { assertStorableRef } from '../command/storable-strings';
 import { ConfigError, ServiceStateError } from '../errors/errors';
 import type { EventDefinition, EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
-import { dlqTail } from '../dlq/dlq-tail';
+import { dlqTail, type DlqTail } from '../dlq/dlq-tail';
 import { uuidV5 } from '../ids/uuid';
 import type { RecordPosition } from '../store/position';
 import type { EntityRef, StoredEntity } from '../store/state-store';
@@ -21,7 +21,10 @@ import { encodeEvents } from './encode-events';
 import { silentLogger } from './logger';
 import { parseOptions } from './parse-options';
 import { serviceDefaults, serviceOptionsSchema, type ServiceOptions } from './service-options';
-import { appliedWaits } from './applied-waits';
+import type { TokenOutcome } from '../outcomes/event-outcome';
+import { idempotencyLedger } from '../outcomes/idempotency-ledger';
+import { sendCheck } from '../outcomes/send-check';
+import { tokenOutcomes } from '../outcomes/token-outcomes';
 import { encodeToken } from './token';
 
 /** What `send()` resolves with once the broker acknowledged every event of the command. */
@@ -54,8 +57,17 @@ export interface Service {
     input: CommandInput<D>,
     options?: SendOptions,
   ): Promise<Receipt>;
-  /** Resolves once the store applied every event of the token; rejects with TimeoutError past the bound. */
+  /**
+   * Resolves once the store applied every event of the token. Rejects at once with DeadLetteredError or
+   * IdempotencyConflictError when an event will not be applied, with TimeoutError past the bound, with
+   * InvalidTokenError for a token this service did not make.
+   */
   waitForApplied(token: string, options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Each event's status (applied, dead-lettered, conflict), waiting up to `timeoutMs` for all to settle; those
+   * still unsettled then are pending. Rejects only for an invalid token or a fault that does not heal.
+   */
+  outcome(token: string, options?: { timeoutMs?: number }): Promise<TokenOutcome>;
   /** Reads an entity from the service's store. InvalidEntityRefError for a type or id no store can hold. */
   read<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined>;
   /** Counters of the subscribers in this process. */
@@ -148,7 +160,9 @@ export function createService(options: ServiceOptions): Service {
     await produce(records, [offset]);
   }
 
-  const waits = appliedWaits({ store, transport, groupId, entityOfType });
+  const ledger = store ? idempotencyLedger({ store, service: name }) : undefined;
+  let tail: DlqTail | undefined;
+  const waits = tokenOutcomes({ store, transport, groupId, topic, entityOfType, ledger, tail: () => tail });
   const { onApplied } = waits;
 
   async function start(): Promise<void> {
@@ -196,6 +210,12 @@ export function createService(options: ServiceOptions): Service {
           ...(t === topic ? {} : { consumeOnly: true }),
         });
       }
+      if (ownRoutes.size > 0) {
+        // Every instance, subscribing or not, reads the DLQ: token outcomes need it as much as key parking.
+        tail = dlqTail({ transport, dlqTopic: dlqTopic(topic), groupId, logger });
+        await tail.start();
+        consumptions.push(tail);
+      }
       if (opts.subscribe) {
         const common = {
           codec,
@@ -211,12 +231,9 @@ export function createService(options: ServiceOptions): Service {
           emit,
           onApplied,
         };
-        if (ownRoutes.size > 0) {
-          const tail = dlqTail({ transport, dlqTopic: dlqTopic(topic), groupId, logger });
-          await tail.start();
-          consumptions.push(tail);
+        if (tail) {
           const parking = createParking(tail);
-          const eachBatch = createBatchHandler({ ...common, groupId, routes: ownRoutes, parking });
+          const eachBatch = createBatchHandler({ ...common, groupId, routes: ownRoutes, parking, ledger });
           consumptions.push(
             await transport.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch }),
           );
@@ -261,16 +278,24 @@ export function createService(options: ServiceOptions): Service {
     const correlationId = sendOptions.correlationId ?? randomUUID();
     const task = (async () => {
       const ctx = context(sendOptions.idempotencyKey, correlationId);
-      const events = await prepareCommand(name, command, input, ctx);
+      const check = sendCheck(ledger, sendOptions.idempotencyKey);
+      const { events, fingerprint } = await prepareCommand(name, command, input, ctx, check.onFingerprint);
       const records = await encodeEvents(codec, topic, partitionCount, events, {
         service: name,
         command: command.name,
         idempotencyKey: sendOptions.idempotencyKey,
+        inputFingerprint: fingerprint,
         correlationId,
       });
+      await check.verify();
       const positions = await produce(records);
       const token = encodeToken(
-        events.map((e, i) => ({ position: positions[i]!, key: e.key, type: e.definition.type })),
+        events.map((e, i) => ({
+          position: positions[i]!,
+          key: e.key,
+          type: e.definition.type,
+          ...(fingerprint === undefined ? {} : { eventId: e.id }),
+        })),
       );
       return { eventIds: events.map((e) => e.id), positions, token };
     })();
@@ -284,6 +309,10 @@ export function createService(options: ServiceOptions): Service {
 
   function waitForApplied(token: string, waitOptions: { timeoutMs?: number } = {}): Promise<void> {
     return waits.waitForApplied(token, waitOptions.timeoutMs ?? opts.waitTimeoutMs);
+  }
+
+  function outcome(token: string, waitOptions: { timeoutMs?: number } = {}): Promise<TokenOutcome> {
+    return waits.outcome(token, waitOptions.timeoutMs ?? opts.waitTimeoutMs);
   }
 
   async function stop(): Promise<void> {
@@ -311,6 +340,7 @@ export function createService(options: ServiceOptions): Service {
     start,
     send,
     waitForApplied,
+    outcome,
     read: readEntity,
     stats: () => ({ ...counters, inFlightSends: inFlight.size }),
     stop,

@@ -9,6 +9,7 @@ export interface EventOrigin {
   readonly service: string;
   readonly command?: string;
   readonly idempotencyKey?: string;
+  readonly inputFingerprint?: string;
   readonly correlationId: string;
   readonly causationId?: string;
 }
@@ -34,6 +35,7 @@ export async function encodeEvents(
       };
       if (origin.command) headers[HEADERS.command] = origin.command;
       if (origin.idempotencyKey) headers[HEADERS.idempotencyKey] = origin.idempotencyKey;
+      if (origin.inputFingerprint) headers[HEADERS.inputFingerprint] = origin.inputFingerprint;
       if (origin.causationId) headers[HEADERS.causationId] = origin.causationId;
       const value = await codec.encode({ topic, definition: e.definition, payload: e.payload });
       return { topic, partition: partitionForKey(e.key, partitionCount), key: e.key, value, headers };

@@ -1,5 +1,5 @@
 import { TimeoutError } from '../errors/errors';
-import { ConfigError } from '../errors/errors';
+import { InvalidTokenError } from '../errors/outcome-errors';
 import type { RecordPosition } from '../store/position';
 
 /** One event a consistency token waits for: where it was written and which entity it applies to. */
@@ -7,6 +7,11 @@ export interface TokenEntry {
   readonly position: RecordPosition;
   readonly key: string;
   readonly type: string;
+  /**
+   * The event's id, carried for commands sent with an idempotency key: their outcome (a conflict) is recorded by
+   * event id. Absent otherwise, which keeps the token short.
+   */
+  readonly eventId?: string;
 }
 
 /** Encodes the positions of a command's events as an opaque, URL-safe string (fit for an HTTP header). */
@@ -17,19 +22,29 @@ export function encodeToken(entries: readonly TokenEntry[]): string {
     e.position.offset,
     e.key,
     e.type,
+    ...(e.eventId === undefined ? [] : [e.eventId]),
   ]);
   return Buffer.from(JSON.stringify(compact), 'utf8').toString('base64url');
 }
 
-/** Decodes a token made by {@link encodeToken}; throws ConfigError for anything else. */
+/** Decodes a token made by {@link encodeToken}; throws InvalidTokenError for anything else. */
 export function decodeToken(token: string): TokenEntry[] {
   try {
     const raw = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
     if (!Array.isArray(raw) || raw.length === 0) throw new Error('not a list');
     return raw.map((item: unknown) => {
-      const [topic, partition, offset, key, type] = item as [string, number, string, string, string];
+      if (!Array.isArray(item) || item.length < 5 || item.length > 6) throw new Error('bad entry');
+      const [topic, partition, offset, key, type, eventId] = item as [
+        string,
+        number,
+        string,
+        string,
+        string,
+        string | undefined,
+      ];
       if (
         typeof topic !== 'string' ||
+        (eventId !== undefined && typeof eventId !== 'string') ||
         !Number.isInteger(partition) ||
         !/^\d+$/.test(String(offset)) ||
         typeof key !== 'string' ||
@@ -37,10 +52,11 @@ export function decodeToken(token: string): TokenEntry[] {
       ) {
         throw new Error('bad entry');
       }
-      return { position: { topic, partition, offset: String(offset) }, key, type };
+      const position = { topic, partition, offset: String(offset) };
+      return eventId === undefined ? { position, key, type } : { position, key, type, eventId };
     });
   } catch {
-    throw new ConfigError('consistency token', ['not a token made by this framework']);
+    throw new InvalidTokenError('not a token made by this framework');
   }
 }
 

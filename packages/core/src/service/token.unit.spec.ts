@@ -9,6 +9,12 @@ const entries: TokenEntry[] = [
     type: 'shop.Created',
   },
   { position: { topic: 'shop.events', partition: 0, offset: '0' }, key: 'ünï/cödé?&', type: 'shop.Paid' },
+  {
+    position: { topic: 'shop.events', partition: 1, offset: '7' },
+    key: 'order-2',
+    type: 'shop.Paid',
+    eventId: '0190e4b2-7c1a-5d3e-9f00-123456789abc',
+  },
 ];
 
 describe('consistency tokens', () => {
@@ -20,7 +26,7 @@ describe('consistency tokens', () => {
     expect(encodeToken(entries)).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
-  it('refuse anything not made by encodeToken with a ConfigError', () => {
+  it('refuse anything not made by encodeToken with an InvalidTokenError', () => {
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const bad = [
       '',
@@ -31,6 +37,9 @@ describe('consistency tokens', () => {
       b64([['t', 0, '-1', 'k', 'x']]),
       b64([['t', 0, '1', 7, 'x']]),
       b64([[1, 0, '1', 'k', 'x']]),
+      b64([['t', 0, '1', 'k', 'x', 5]]),
+      b64([['t', 0, '1', 'k', 'x', 'id', 'extra']]),
+      b64(['not an entry']),
     ];
     for (const token of bad) {
       let caught: unknown;
@@ -39,7 +48,7 @@ describe('consistency tokens', () => {
       } catch (err) {
         caught = err;
       }
-      expect(isLtyError(caught, 'LTY_CONFIG'), token).toBe(true);
+      expect(isLtyError(caught, 'LTY_INVALID_TOKEN'), token).toBe(true);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { REDRIVE_HEADERS } from '../dlq/control-records';
 import type { ConsumedEvent } from '../event/envelope';
+import { checkIdempotency } from '../outcomes/apply-guard';
 import type { ApplyChange } from '../store/state-store';
 import type { IncomingRecord } from '../transport/transport';
 import { decodeRecord, recordType } from './decode-record';
@@ -14,7 +15,7 @@ interface Ready {
 
 /**
  * The fast path of the self-subscriber: takes the longest run of records from `start` that need nothing but a
- * store apply (own events, decodable, keys not parked, no control records), up to `max`. Anything else ends the
+ * store apply (own events, decodable, keys not parked, no idempotency conflict, no control records), up to `max`. Anything else ends the
  * run and goes through the careful one-by-one path, which owns retries and dead-lettering.
  */
 export async function collectRun(
@@ -36,6 +37,8 @@ export async function collectRun(
     let event: ConsumedEvent;
     try {
       event = await decodeRecord(deps.codec, record, handler.definition);
+      // Claims a new key before the run's changes; a conflict (or a failed claim) goes the one-by-one way.
+      if ((await checkIdempotency(deps.ledger, record)) === 'conflict') break;
     } catch {
       break; // the one-by-one path retries or dead-letters it
     }

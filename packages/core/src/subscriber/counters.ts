@@ -11,6 +11,8 @@ export interface SubscriberCounters {
   parked: number;
   /** Keys released by a redrive or purge. */
   released: number;
+  /** Own events skipped because their idempotency key was first used with other input. */
+  conflicts: number;
 }
 
 export function newCounters(): SubscriberCounters {
@@ -24,5 +26,6 @@ export function newCounters(): SubscriberCounters {
     deadLettered: 0,
     parked: 0,
     released: 0,
+    conflicts: 0,
   };
 }

@@ -66,6 +66,7 @@ export async function deadLetter(
     }),
   );
   if (!produced) return 'aborted';
+  deps.onApplied({ topic: record.topic, partition: record.partition, offset: record.offset });
   const fields = {
     groupId: deps.groupId,
     reason,

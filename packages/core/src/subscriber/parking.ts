@@ -41,7 +41,7 @@ export function createParking(tail: DlqTail): Parking {
     },
     handled: (topic, partition, offset) => void lastHandled.set(tp(topic, partition), offset),
     isParked: (key) => tail.index.isParked(key),
-    note: (record, position) => tail.index.add(asIncoming(record, position)),
+    note: (record, position) => tail.note(asIncoming(record, position)),
     mayRelease(key, snapshot) {
       const last = tail.index.state(key)?.lastDeadLetter;
       return last === undefined || !pastSnapshot(last, snapshot);

@@ -3,6 +3,7 @@ import type { DeadLetterReason } from '../dlq/dead-letter';
 import { DecodeError, RetriesExhaustedError, messageOf } from '../errors/errors';
 import { isLtyError } from '../errors/lty-error';
 import type { ConsumedEvent } from '../event/envelope';
+import { checkIdempotency, recordConflict, recordRedriveApplied } from '../outcomes/apply-guard';
 import { classifyFailure } from '../retry/classify';
 import { nextOffset } from '../store/position';
 import type { Batch, BatchControl, IncomingRecord } from '../transport/transport';
@@ -163,9 +164,22 @@ async function runOnce(deps: WorkerDeps, handler: AnyHandler, record: IncomingRe
   const event: ConsumedEvent = { ...decoded, meta: { ...decoded.meta, attempt } };
   if (handler.kind === 'own') {
     if (!deps.store) throw new Error('own-event handlers need a state store');
+    // One idempotency key, one command input: an event of a key first used with other input changes nothing.
+    if ((await checkIdempotency(deps.ledger, record)) === 'conflict') {
+      await recordConflict(deps.ledger!, record);
+      deps.counters.conflicts++;
+      deps.logger.warn('event skipped: its idempotency key was first used with other input', {
+        groupId: deps.groupId,
+        eventId: event.meta.eventId,
+        idempotencyKey: event.meta.idempotencyKey,
+      });
+      deps.onApplied(event.meta.position);
+      return;
+    }
     const result = await deps.store.apply(ownChange(deps, handler, event));
     if (result.status === 'applied') deps.counters.applied++;
     else deps.counters.duplicates++;
+    await recordRedriveApplied(deps.ledger, record);
     deps.onApplied(event.meta.position);
     return;
   }

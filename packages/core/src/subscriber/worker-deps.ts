@@ -1,6 +1,7 @@
 import type { Codec } from '../codec/codec';
 import type { EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
+import type { IdempotencyLedger } from '../outcomes/idempotency-ledger';
 import type { Logger } from '../service/logger';
 import type { RecordPosition } from '../store/position';
 import type { StateStore } from '../store/state-store';
@@ -28,7 +29,10 @@ export interface WorkerDeps {
   readonly logger: Logger;
   /** Produces a handler's follow-up events with the consumed offset, in one transaction. */
   readonly emit: (drafts: readonly EventDraft[], cause: ConsumedEvent, offset: OffsetCommit) => Promise<void>;
+  /** Wakes local waiters on a token: called for every own event applied, dead-lettered, parked or in conflict. */
   readonly onApplied: (position: RecordPosition) => void;
+  /** The idempotency ledger; the self-subscriber checks own events against it before applying them. */
+  readonly ledger?: IdempotencyLedger;
   /** Key parking; the self-subscriber has it, `onEvent` groups do not. */
   readonly parking?: Parking;
 }

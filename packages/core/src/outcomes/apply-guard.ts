@@ -1,0 +1,57 @@
+import { REDRIVE_HEADERS } from '../dlq/control-records';
+import { HEADERS } from '../event/headers';
+import type { IncomingRecord } from '../transport/transport';
+import type { IdempotencyLedger } from './idempotency-ledger';
+
+const positionOf = (r: IncomingRecord) => ({ topic: r.topic, partition: r.partition, offset: r.offset });
+
+/**
+ * Before an own event changes anything: 'conflict' when its idempotency key was first used with another input
+ * (the event must change nothing), 'ok' otherwise, having claimed the key when it was new. Records without a key
+ * or a fingerprint (sent without a key, or by an older version) are always 'ok'.
+ */
+export async function checkIdempotency(
+  ledger: IdempotencyLedger | undefined,
+  record: IncomingRecord,
+): Promise<'ok' | 'conflict'> {
+  const key = record.headers[HEADERS.idempotencyKey];
+  const fingerprint = record.headers[HEADERS.inputFingerprint];
+  const eventId = record.headers[HEADERS.eventId];
+  if (!ledger || !key || !fingerprint || !eventId) return 'ok';
+  const holder = await ledger.claim({
+    key,
+    fingerprint,
+    command: record.headers[HEADERS.command],
+    eventId,
+    position: positionOf(record),
+  });
+  return holder === fingerprint ? 'ok' : 'conflict';
+}
+
+/** True when {@link checkIdempotency} needs no I/O for this record (no key, or the key's holder is cached). */
+export function idempotencyKnown(ledger: IdempotencyLedger | undefined, record: IncomingRecord): boolean {
+  const key = record.headers[HEADERS.idempotencyKey];
+  return !ledger || !key || !record.headers[HEADERS.inputFingerprint] || ledger.cached(key) !== undefined;
+}
+
+/** Records that the event met a conflict, so a waiter on its token in any instance learns it. */
+export async function recordConflict(ledger: IdempotencyLedger, record: IncomingRecord): Promise<void> {
+  await ledger.record(record.headers[HEADERS.eventId]!, positionOf(record), {
+    status: 'conflict',
+    idempotencyKey: record.headers[HEADERS.idempotencyKey]!,
+  });
+}
+
+/**
+ * After an own event was applied (or found applied before): a redriven copy records 'applied' under its event
+ * id, so the token of the original delivery, whose position the DLQ names, reads as applied from then on.
+ */
+export async function recordRedriveApplied(
+  ledger: IdempotencyLedger | undefined,
+  record: IncomingRecord,
+): Promise<void> {
+  const redriveId = record.headers[REDRIVE_HEADERS.id];
+  const eventId = record.headers[HEADERS.eventId];
+  if (!ledger || !redriveId || !eventId) return;
+  await ledger.record(eventId, positionOf(record), { status: 'applied', redriveId });
+}

@@ -1,0 +1,27 @@
+import { IdempotencyConflictError } from '../errors/outcome-errors';
+import type { IdempotencyLedger } from './idempotency-ledger';
+
+/** The send-time half of "one key, one input": reads only, never writes. */
+export interface SendCheck {
+  /** Starts looking the key up (cache, else one store read), in parallel with `validate()` and encoding. */
+  readonly onFingerprint: (fingerprint: string) => void;
+  /** Rejects with IdempotencyConflictError when the key is known to hold another input; call before producing. */
+  verify(): Promise<void>;
+}
+
+export function sendCheck(ledger: IdempotencyLedger | undefined, key: string | undefined): SendCheck {
+  let mine: string | undefined;
+  let lookup: Promise<string | undefined> | undefined;
+  return {
+    onFingerprint(fingerprint) {
+      if (!ledger || key === undefined) return;
+      mine = fingerprint;
+      lookup = ledger.known(key);
+    },
+    async verify() {
+      if (!lookup || key === undefined) return;
+      const holder = await lookup;
+      if (holder !== undefined && holder !== mine) throw new IdempotencyConflictError(key);
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { encodeToken, isLtyError } from '@listen-to-yourself/core';
+import { expect, it } from 'vitest';
+import { rejection } from './dead-letter-cases';
+import { Deposit, WAIT_MS, type OutcomeHarness } from './fixtures';
+
+export function conflictCases(h: OutcomeHarness): void {
+  /**
+   * Both commands are produced before any is applied (the sender does not subscribe, the applier starts after),
+   * so the conflict can only be found at apply time.
+   */
+  async function producedBeforeApplied(h2: OutcomeHarness, second: (key: string) => { account: string }) {
+    const s = h2.scenario();
+    const sender = await s.instance({ subscribe: false });
+    const key = s.id('idem');
+    const account = s.id('c');
+    const first = await sender.send(Deposit, { account, amount: 5 }, { idempotencyKey: key });
+    const reused = await sender.send(
+      Deposit,
+      { ...second(account), amount: 5, note: 'other input' },
+      { idempotencyKey: key },
+    );
+    const applier = await s.instance();
+    return { s, sender, applier, key, account, first, reused };
+  }
+
+  it('a key reused with other input for the same entity ends in a conflict at apply time and changes nothing', async () => {
+    const { s, sender, applier, key, account, first, reused } = await producedBeforeApplied(h, (a) => ({
+      account: a,
+    }));
+    await applier.waitForApplied(first.token, { timeoutMs: WAIT_MS });
+    for (const service of [sender, applier]) {
+      const { error } = await rejection(service.waitForApplied(reused.token, { timeoutMs: WAIT_MS }));
+      expect(isLtyError(error, 'LTY_IDEMPOTENCY_CONFLICT'), String(error)).toBe(true);
+      expect(error).toMatchObject({ idempotencyKey: key, eventId: reused.eventIds[0] });
+      const outcome = await service.outcome(reused.token, { timeoutMs: 0 });
+      expect(outcome.events[0]).toMatchObject({ status: 'conflict', idempotencyKey: key });
+    }
+    expect(reused.eventIds).not.toEqual(first.eventIds);
+    expect(await s.balance(account)).toBe(5);
+    expect(applier.stats().conflicts).toBe(1);
+  });
+
+  it('a key reused with other input for another entity: one command holds the key, the other conflicts and writes nothing', async () => {
+    const { s, sender, applier, key, account, first, reused } = await producedBeforeApplied(h, (a) => ({
+      account: `${a}-other`,
+    }));
+    // The entities may sit on different partitions, applied in either order: the first to reach the store wins.
+    const outcomes = await Promise.all(
+      [first, reused].map((r) => sender.outcome(r.token, { timeoutMs: WAIT_MS })),
+    );
+    const statuses = outcomes.map((o) => o.events[0]!.status).sort();
+    expect(statuses).toEqual(['applied', 'conflict']);
+    const loser = outcomes[0]!.applied ? reused : first;
+    const { error } = await rejection(sender.waitForApplied(loser.token, { timeoutMs: WAIT_MS }));
+    expect(isLtyError(error, 'LTY_IDEMPOTENCY_CONFLICT'), String(error)).toBe(true);
+    expect(error).toMatchObject({ idempotencyKey: key });
+    const balances = [await s.balance(account), await s.balance(`${account}-other`)];
+    expect(balances).toEqual(outcomes[0]!.applied ? [5, undefined] : [undefined, 5]);
+    expect(applier.stats().conflicts).toBe(1);
+  });
+
+  it('send() refuses a key known to hold other input before producing anything, in any instance', async () => {
+    const s = h.scenario();
+    const applier = await s.instance();
+    const key = s.id('known');
+    const account = s.id('k');
+    const first = await applier.send(Deposit, { account, amount: 5 }, { idempotencyKey: key });
+    await applier.waitForApplied(first.token, { timeoutMs: WAIT_MS });
+    const fresh = await s.instance({ subscribe: false });
+    for (const service of [applier, fresh]) {
+      for (const input of [
+        { account, amount: 6 },
+        { account: `${account}-x`, amount: 5 },
+        { account, amount: 5, note: 'n' },
+      ]) {
+        const { error } = await rejection(service.send(Deposit, input, { idempotencyKey: key }));
+        expect(isLtyError(error, 'LTY_IDEMPOTENCY_CONFLICT'), String(error)).toBe(true);
+      }
+    }
+    // Nothing was produced: a later command of the entity is the next thing applied, on top of 5.
+    const next = await fresh.send(Deposit, { account, amount: 1 });
+    await fresh.waitForApplied(next.token, { timeoutMs: WAIT_MS });
+    expect(await s.balance(account)).toBe(6);
+  });
+
+  it('the same key with the same input stays an ordinary retry', async () => {
+    const s = h.scenario();
+    const applier = await s.instance();
+    const other = await s.instance({ subscribe: false });
+    const key = s.id('retry');
+    const account = s.id('e');
+    const a = await applier.send(Deposit, { account, amount: 3 }, { idempotencyKey: key });
+    const b = await other.send(Deposit, { amount: 3, account }, { idempotencyKey: key });
+    expect(b.eventIds).toEqual(a.eventIds);
+    await other.waitForApplied(a.token, { timeoutMs: WAIT_MS });
+    await other.waitForApplied(b.token, { timeoutMs: WAIT_MS });
+    const c = await other.send(Deposit, { account, amount: 3 }, { idempotencyKey: key });
+    await applier.waitForApplied(c.token, { timeoutMs: WAIT_MS });
+    expect(await s.balance(account)).toBe(3);
+    expect((await other.outcome(c.token, { timeoutMs: 0 })).applied).toBe(true);
+  });
+
+  it('a malformed or foreign token is an InvalidTokenError; an unreached one is pending', async () => {
+    const s = h.scenario();
+    const service = await s.instance({ subscribe: false });
+    const foreign = encodeToken([
+      { position: { topic: 'another.events', partition: 0, offset: '0' }, key: 'k', type: 'x' },
+    ]);
+    for (const token of ['', 'not-a-token', 'W1tdXQ', foreign]) {
+      for (const call of [
+        () => service.waitForApplied(token, { timeoutMs: 100 }),
+        () => service.outcome(token, { timeoutMs: 100 }),
+      ]) {
+        const { error } = await rejection(call());
+        expect(isLtyError(error, 'LTY_INVALID_TOKEN'), `${token}: ${String(error)}`).toBe(true);
+      }
+    }
+    const unreached = encodeToken([
+      {
+        position: { topic: service.topic, partition: 0, offset: '999999' },
+        key: 'k',
+        type: 'outcome.Deposited',
+      },
+    ]);
+    const outcome = await service.outcome(unreached, { timeoutMs: 300 });
+    expect(outcome).toMatchObject({ applied: false, settled: false });
+    expect(outcome.events[0]?.status).toBe('pending');
+    const { error } = await rejection(service.waitForApplied(unreached, { timeoutMs: 300 }));
+    expect(isLtyError(error, 'LTY_TIMEOUT'), String(error)).toBe(true);
+  });
+}
