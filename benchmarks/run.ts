@@ -13,6 +13,7 @@ const all = [
   'benchmarks/apply/cassandra.ts',
   'benchmarks/apply/dedup.ts',
   'benchmarks/apply/scaling.ts',
+  'benchmarks/outcomes/idempotency.ts',
   'benchmarks/e2e/latency.ts',
   'benchmarks/memory/rss.ts',
 ];

@@ -33,8 +33,16 @@ export const kafka = new Kafka({
   logLevel: logLevel.NOTHING,
 });
 
-/** Creates the topic and produces `n` events over `entities` keys, with the framework's headers, JSON values. */
-export async function produceEvents(topic: string, n: number, entities: number): Promise<void> {
+/**
+ * Creates the topic and produces `n` events over `entities` keys, with the framework's headers (and `extra`
+ * ones per event, if given), JSON values.
+ */
+export async function produceEvents(
+  topic: string,
+  n: number,
+  entities: number,
+  extra?: (seq: number) => Record<string, string>,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   // The service tails `<topic>.dlq` too; `ensureTopics: false` leaves creating it to us.
@@ -58,6 +66,7 @@ export async function produceEvents(topic: string, n: number, entities: number):
           [HEADERS.correlationId]: randomUUID(),
           [HEADERS.producedAt]: producedAt,
           [HEADERS.service]: 'bench',
+          ...extra?.(seq),
         },
       };
     });

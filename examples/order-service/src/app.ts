@@ -1,6 +1,7 @@
-import { isLtyError, uuidV5, type Service } from '@listen-to-yourself/core';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { uuidV5, type Service } from '@listen-to-yourself/core';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { CancelOrder, CreateOrder, type Order } from './domain';
+import { failure } from './http-errors';
 
 const ORDER_ID_NAMESPACE = '0b8f3a6e-3c2d-4f0a-9a51-6c7e2d1f4b90';
 
@@ -51,18 +52,10 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
     const token = header(req.headers['consistency-token']);
     if (token) {
       try {
+        // Never stale data presented as fresh: a write not applied (yet, or ever) is an error, not a read.
         await service.waitForApplied(token, { timeoutMs: options.readWaitMs });
       } catch (err) {
-        if (isLtyError(err, 'LTY_TIMEOUT')) {
-          // Never stale data presented as fresh: say it is not there yet.
-          return reply.code(504).send({
-            error: 'not-yet-applied',
-            message: `the write behind this token was not applied within ${options.readWaitMs} ms; retry`,
-          });
-        }
-        if (isLtyError(err, 'LTY_CONFIG'))
-          return reply.code(400).send({ error: 'bad-token', message: err.message });
-        throw err;
+        return failure(reply, err);
       }
     }
     const found = await service.read<Order>({ type: 'order', id: req.params.id });
@@ -77,17 +70,4 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function failure(reply: FastifyReply, err: unknown) {
-  if (isLtyError(err, 'LTY_COMMAND_VALIDATION')) {
-    return reply.code(400).send({ error: 'validation', issues: err.issues });
-  }
-  if (isLtyError(err, 'LTY_COMMAND_REJECTED')) {
-    return reply.code(422).send({ error: 'rejected', reason: err.reason });
-  }
-  if (isLtyError(err) && err.retriable) {
-    return reply.code(503).header('retry-after', '1').send({ error: 'unavailable', message: err.message });
-  }
-  throw err;
 }

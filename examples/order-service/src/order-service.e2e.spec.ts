@@ -88,6 +88,14 @@ describe('order service over HTTP on the real stack', () => {
       'consistency-token': second.json.token as string,
     });
     expect(reread.json.version).toBe(1);
+
+    // The same key with other input names another command: refused, and the order stays as it was.
+    const other = { customerId: 'alice', items: [item('SKU-BOOK', 3, 1500)] };
+    const reused = await http('POST', '/orders', other, { 'idempotency-key': key });
+    expect(reused.status).toBe(422);
+    expect(reused.json.error).toBe('idempotency-key-reused');
+    const after = await http('GET', `/orders/${first.json.orderId as string}`);
+    expect(after.json).toMatchObject({ totalCents: 3000, version: 1 });
   });
 
   it('refuses invalid input with every problem listed and produces nothing', async () => {

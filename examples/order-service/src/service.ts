@@ -30,6 +30,9 @@ export function orderService(config: OrderServiceConfig, pool: pg.Pool, logger?:
     store: postgresStateStore({ pool }, { schema: config.schema }),
     commands: [CreateOrder, CancelOrder],
     handlers: orderHandlers,
+    // The legacy system reads this topic: a reused Idempotency-Key with other input is refused before anything
+    // reaches it, whichever instance took the first request (one store read per new key).
+    idempotencyReadOnSend: true,
     ...(logger ? { logger } : {}),
   });
 }

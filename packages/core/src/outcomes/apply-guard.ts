@@ -14,24 +14,27 @@ export async function checkIdempotency(
   ledger: IdempotencyLedger | undefined,
   record: IncomingRecord,
 ): Promise<'ok' | 'conflict'> {
-  const key = record.headers[HEADERS.idempotencyKey];
-  const fingerprint = record.headers[HEADERS.inputFingerprint];
-  const eventId = record.headers[HEADERS.eventId];
-  if (!ledger || !key || !fingerprint || !eventId) return 'ok';
-  const holder = await ledger.claim({
-    key,
-    fingerprint,
-    command: record.headers[HEADERS.command],
-    eventId,
-    position: positionOf(record),
-  });
-  return holder === fingerprint ? 'ok' : 'conflict';
+  return (await checkIdempotencyMany(ledger, [record]))[0]!;
 }
 
-/** True when {@link checkIdempotency} needs no I/O for this record (no key, or the key's holder is cached). */
-export function idempotencyKnown(ledger: IdempotencyLedger | undefined, record: IncomingRecord): boolean {
-  const key = record.headers[HEADERS.idempotencyKey];
-  return !ledger || !key || !record.headers[HEADERS.inputFingerprint] || ledger.cached(key) !== undefined;
+/** {@link checkIdempotency} for a run of records, claiming their new keys in one store round trip. */
+export async function checkIdempotencyMany(
+  ledger: IdempotencyLedger | undefined,
+  records: readonly IncomingRecord[],
+): Promise<('ok' | 'conflict')[]> {
+  const claims = records.map((record) => {
+    const key = record.headers[HEADERS.idempotencyKey];
+    const fingerprint = record.headers[HEADERS.inputFingerprint];
+    const eventId = record.headers[HEADERS.eventId];
+    if (!ledger || !key || !fingerprint || !eventId) return undefined;
+    const command = record.headers[HEADERS.command];
+    return { key, fingerprint, command, eventId, position: positionOf(record) };
+  });
+  const asked = claims.filter((c) => c !== undefined);
+  if (!ledger || asked.length === 0) return records.map(() => 'ok');
+  const holders = await ledger.claimMany(asked);
+  let n = 0;
+  return claims.map((c) => (c === undefined ? 'ok' : holders[n++] === c.fingerprint ? 'ok' : 'conflict'));
 }
 
 /** Records that the event met a conflict, so a waiter on its token in any instance learns it. */

@@ -19,8 +19,8 @@ export interface StatusDeps {
   /** Entity type of each own event type. */
   readonly entityOfType: ReadonlyMap<string, string>;
   readonly ledger: IdempotencyLedger | undefined;
-  /** This instance's tail of the self group's DLQ; undefined when the service has no own handlers. */
-  readonly tail: () => DlqTail | undefined;
+  /** This instance's tail of the self group's DLQ; undefined when there is none (no own handlers, no DLQ topic). */
+  readonly tail: () => Promise<DlqTail | undefined>;
 }
 
 /**
@@ -42,7 +42,7 @@ export async function eventStatus(
     key: entry.key,
     position: entry.position,
   };
-  const tail = deps.tail();
+  const tail = await deps.tail();
   const dead = tail?.outcomes.at(entry.position);
   if (dead) return deadOrRedriven(deps, event, dead);
   if (!(await handled(deps, entry))) return { status: 'pending', event };

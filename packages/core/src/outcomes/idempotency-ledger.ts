@@ -17,6 +17,15 @@ export type RecordedOutcome =
   | { readonly status: 'conflict'; readonly idempotencyKey: string }
   | { readonly status: 'applied'; readonly redriveId: string };
 
+/** One event's claim on its idempotency key. */
+export interface ClaimInput {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly command: string | undefined;
+  readonly eventId: string;
+  readonly position: RecordPosition;
+}
+
 /**
  * The idempotency ledger of one service, kept in its state store under reserved entity types. A key's record is
  * written once, insert-if-absent, by the first event of the key that reaches the store; it never changes after,
@@ -28,14 +37,12 @@ export interface IdempotencyLedger {
    * read. Undefined when the key is new, and when the read failed (the apply-time check still decides).
    */
   known(key: string): Promise<string | undefined>;
-  /** Claims `key` for `fingerprint` unless it is already claimed; returns the fingerprint that holds the key. */
-  claim(input: {
-    key: string;
-    fingerprint: string;
-    command: string | undefined;
-    eventId: string;
-    position: RecordPosition;
-  }): Promise<string>;
+  /**
+   * Claims each key for its event's fingerprint unless it is already claimed, in one `applyBatch` (keys this
+   * process knows cost nothing); returns the fingerprint holding each key, in the order of `inputs`. Within one
+   * call the first input of a key claims it.
+   */
+  claimMany(inputs: readonly ClaimInput[]): Promise<string[]>;
   /** The key's fingerprint if this process already knows it (no I/O). */
   cached(key: string): string | undefined;
   /** Records an event's outcome once (a second record for the same event keeps the first). */
@@ -74,20 +81,30 @@ export function idempotencyLedger(options: {
         return undefined;
       }
     },
-    async claim({ key, fingerprint, command, eventId, position }) {
-      const hit = cache.get(key);
-      if (hit !== undefined) return hit;
-      const mine: LedgerRecord = { fingerprint, command, eventId };
-      const result = await store.apply<LedgerRecord>({
-        entity: ledgerRef(key),
-        eventId,
-        position,
-        update: (current) => current ?? mine,
-      });
-      if (result.status === 'applied') return remember(key, result.state.fingerprint);
-      // This very event claimed (or met) the key before a crash or redelivery: the stored record decides.
-      const stored = await store.get<LedgerRecord>(ledgerRef(key));
-      return remember(key, stored?.state.fingerprint ?? fingerprint);
+    async claimMany(inputs) {
+      const first = new Map<string, ClaimInput>();
+      for (const i of inputs) if (!cache.has(i.key) && !first.has(i.key)) first.set(i.key, i);
+      const todo = [...first.values()];
+      if (todo.length > 0) {
+        const results = await store.applyBatch<LedgerRecord>(
+          todo.map(({ key, fingerprint, command, eventId, position }) => ({
+            entity: ledgerRef(key),
+            eventId,
+            position,
+            update: (current: LedgerRecord | undefined) => current ?? { fingerprint, command, eventId },
+          })),
+        );
+        for (const [n, result] of results.entries()) {
+          const { key, fingerprint } = todo[n]!;
+          if (result.status === 'applied') remember(key, result.state.fingerprint);
+          else {
+            // This very event claimed (or met) the key before a crash or redelivery: the stored record decides.
+            const stored = await store.get<LedgerRecord>(ledgerRef(key));
+            remember(key, stored?.state.fingerprint ?? fingerprint);
+          }
+        }
+      }
+      return inputs.map((i) => cache.get(i.key) ?? i.fingerprint);
     },
     async record(eventId, position, outcome) {
       await store.apply<RecordedOutcome>({

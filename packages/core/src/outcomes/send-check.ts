@@ -9,14 +9,18 @@ export interface SendCheck {
   verify(): Promise<void>;
 }
 
-export function sendCheck(ledger: IdempotencyLedger | undefined, key: string | undefined): SendCheck {
+export function sendCheck(
+  ledger: IdempotencyLedger | undefined,
+  key: string | undefined,
+  options: { readonly readStore: boolean },
+): SendCheck {
   let mine: string | undefined;
   let lookup: Promise<string | undefined> | undefined;
   return {
     onFingerprint(fingerprint) {
       if (!ledger || key === undefined) return;
       mine = fingerprint;
-      lookup = ledger.known(key);
+      lookup = options.readStore ? ledger.known(key) : Promise.resolve(ledger.cached(key));
     },
     async verify() {
       if (!lookup || key === undefined) return;

@@ -7,7 +7,7 @@ import { assertStorableRef } from '../command/storable-strings';
 import { ConfigError, ServiceStateError } from '../errors/errors';
 import type { EventDefinition, EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
-import { dlqTail, type DlqTail } from '../dlq/dlq-tail';
+import { dlqTail } from '../dlq/dlq-tail';
 import { uuidV5 } from '../ids/uuid';
 import type { RecordPosition } from '../store/position';
 import type { EntityRef, StoredEntity } from '../store/state-store';
@@ -24,6 +24,7 @@ import { serviceDefaults, serviceOptionsSchema, type ServiceOptions } from './se
 import type { TokenOutcome } from '../outcomes/event-outcome';
 import { idempotencyLedger } from '../outcomes/idempotency-ledger';
 import { sendCheck } from '../outcomes/send-check';
+import { tailHandle } from '../outcomes/tail-handle';
 import { tokenOutcomes } from '../outcomes/token-outcomes';
 import { encodeToken } from './token';
 
@@ -161,8 +162,21 @@ export function createService(options: ServiceOptions): Service {
   }
 
   const ledger = store ? idempotencyLedger({ store, service: name }) : undefined;
-  let tail: DlqTail | undefined;
-  const waits = tokenOutcomes({ store, transport, groupId, topic, entityOfType, ledger, tail: () => tail });
+  const tails = tailHandle({
+    enabled: ownRoutes.size > 0,
+    make: () => dlqTail({ transport, dlqTopic: dlqTopic(topic), groupId, logger }),
+    // A transport may throw for an unknown topic; a failed look counts as absent and is looked at again later.
+    dlqExists: async () => (await transport.partitionCount(dlqTopic(topic)).catch(() => 0)) > 0,
+  });
+  const waits = tokenOutcomes({
+    store,
+    transport,
+    groupId,
+    topic,
+    entityOfType,
+    ledger,
+    tail: () => tails.get(),
+  });
   const { onApplied } = waits;
 
   async function start(): Promise<void> {
@@ -210,12 +224,9 @@ export function createService(options: ServiceOptions): Service {
           ...(t === topic ? {} : { consumeOnly: true }),
         });
       }
-      if (ownRoutes.size > 0) {
-        // Every instance, subscribing or not, reads the DLQ: token outcomes need it as much as key parking.
-        tail = dlqTail({ transport, dlqTopic: dlqTopic(topic), groupId, logger });
-        await tail.start();
-        consumptions.push(tail);
-      }
+      // Every instance reads the DLQ, subscribing or not: token outcomes need it as much as key parking does.
+      const tail = await tails.start({ ifDlqExists: !opts.subscribe });
+      consumptions.push({ stop: () => tails.stop() });
       if (opts.subscribe) {
         const common = {
           codec,
@@ -278,7 +289,7 @@ export function createService(options: ServiceOptions): Service {
     const correlationId = sendOptions.correlationId ?? randomUUID();
     const task = (async () => {
       const ctx = context(sendOptions.idempotencyKey, correlationId);
-      const check = sendCheck(ledger, sendOptions.idempotencyKey);
+      const check = sendCheck(ledger, sendOptions.idempotencyKey, { readStore: opts.idempotencyReadOnSend });
       const { events, fingerprint } = await prepareCommand(name, command, input, ctx, check.onFingerprint);
       const records = await encodeEvents(codec, topic, partitionCount, events, {
         service: name,

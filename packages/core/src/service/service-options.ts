@@ -23,6 +23,13 @@ export const serviceDefaults = Object.freeze({
   waitTimeoutMs: 5000,
   /** Whether `start()` runs the self-subscriber in this process. @defaultValue true */
   subscribe: true,
+  /**
+   * Whether `send()` with an idempotency key this process has not seen reads the key's ledger record (one store
+   * read, in parallel with `validate()`), so that a key reused with other input is refused before anything is
+   * produced whichever instance saw it first. false: only keys this process knows are refused at send; the others
+   * end in a conflict through their token, and other consumer groups see their events. @defaultValue false
+   */
+  idempotencyReadOnSend: false,
   /** Whether `start()` creates missing topics. @defaultValue true */
   ensureTopics: true,
   /** Stop gracefully on SIGTERM and SIGINT. @defaultValue false */
@@ -65,6 +72,7 @@ export interface ServiceOptions {
   commitEveryRecords?: number;
   waitTimeoutMs?: number;
   subscribe?: boolean;
+  idempotencyReadOnSend?: boolean;
   ensureTopics?: boolean;
   stopOnSignals?: boolean;
   /** @defaultValue silentLogger */
@@ -100,6 +108,7 @@ const fieldsSchema = z
     commitEveryRecords: z.number().int().positive(),
     waitTimeoutMs: z.number().int().positive(),
     subscribe: z.boolean(),
+    idempotencyReadOnSend: z.boolean(),
     ensureTopics: z.boolean(),
     stopOnSignals: z.boolean(),
     logger: obj('a Logger').optional(),

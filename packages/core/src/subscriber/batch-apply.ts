@@ -1,6 +1,6 @@
 import { REDRIVE_HEADERS } from '../dlq/control-records';
 import type { ConsumedEvent } from '../event/envelope';
-import { checkIdempotency } from '../outcomes/apply-guard';
+import { checkIdempotencyMany } from '../outcomes/apply-guard';
 import type { ApplyChange } from '../store/state-store';
 import type { IncomingRecord } from '../transport/transport';
 import { decodeRecord, recordType } from './decode-record';
@@ -37,14 +37,23 @@ export async function collectRun(
     let event: ConsumedEvent;
     try {
       event = await decodeRecord(deps.codec, record, handler.definition);
-      // Claims a new key before the run's changes; a conflict (or a failed claim) goes the one-by-one way.
-      if ((await checkIdempotency(deps.ledger, record)) === 'conflict') break;
     } catch {
       break; // the one-by-one path retries or dead-letters it
     }
     run.push({ record, change: ownChange(deps, handler, event) });
   }
-  return run;
+  // The run's new idempotency keys are claimed before its changes, in one round trip; the run ends before the
+  // first conflict (or before everything, if the claim failed), which the one-by-one path then handles.
+  try {
+    const verdicts = await checkIdempotencyMany(
+      deps.ledger,
+      run.map((r) => r.record),
+    );
+    const conflict = verdicts.indexOf('conflict');
+    return conflict < 0 ? run : run.slice(0, conflict);
+  } catch {
+    return [];
+  }
 }
 
 export function ownChange(deps: WorkerDeps, handler: OwnEventHandler, event: ConsumedEvent): ApplyChange {

@@ -59,15 +59,16 @@ export function conflictCases(h: OutcomeHarness): void {
     expect(applier.stats().conflicts).toBe(1);
   });
 
-  it('send() refuses a key known to hold other input before producing anything, in any instance', async () => {
+  it('send() refuses a key known to hold other input before producing anything (any instance with idempotencyReadOnSend)', async () => {
     const s = h.scenario();
     const applier = await s.instance();
     const key = s.id('known');
     const account = s.id('k');
     const first = await applier.send(Deposit, { account, amount: 5 }, { idempotencyKey: key });
     await applier.waitForApplied(first.token, { timeoutMs: WAIT_MS });
-    const fresh = await s.instance({ subscribe: false });
-    for (const service of [applier, fresh]) {
+    const reading = await s.instance({ subscribe: false, readOnSend: true });
+    // The applier knows the key from applying it; the other instance reads the ledger.
+    for (const service of [applier, reading]) {
       for (const input of [
         { account, amount: 6 },
         { account: `${account}-x`, amount: 5 },
@@ -78,8 +79,15 @@ export function conflictCases(h: OutcomeHarness): void {
       }
     }
     // Nothing was produced: a later command of the entity is the next thing applied, on top of 5.
-    const next = await fresh.send(Deposit, { account, amount: 1 });
-    await fresh.waitForApplied(next.token, { timeoutMs: WAIT_MS });
+    const next = await reading.send(Deposit, { account, amount: 1 });
+    await reading.waitForApplied(next.token, { timeoutMs: WAIT_MS });
+    expect(await s.balance(account)).toBe(6);
+
+    // Without the read, an instance that never saw the key accepts the command; its token tells the conflict.
+    const cacheOnly = await s.instance({ subscribe: false });
+    const late = await cacheOnly.send(Deposit, { account, amount: 9 }, { idempotencyKey: key });
+    const { error } = await rejection(cacheOnly.waitForApplied(late.token, { timeoutMs: WAIT_MS }));
+    expect(isLtyError(error, 'LTY_IDEMPOTENCY_CONFLICT'), String(error)).toBe(true);
     expect(await s.balance(account)).toBe(6);
   });
 

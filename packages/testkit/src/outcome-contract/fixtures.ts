@@ -56,7 +56,7 @@ export interface Scenario {
   /** Accounts whose events fail (NonRetryableError) while listed; negative amounts always fail. */
   readonly failing: Set<string>;
   /** An instance of the case's service (same name, group and topic each time), started. */
-  instance(options?: { subscribe?: boolean; start?: boolean }): Promise<Service>;
+  instance(options?: { subscribe?: boolean; start?: boolean; readOnSend?: boolean }): Promise<Service>;
   /** The case's dead letters, through a client of their own. */
   deadLetters(): DeadLetters;
   balance(account: string): Promise<number | undefined>;
@@ -103,6 +103,7 @@ export function createOutcomeHarness(factory: OutcomeContractFactory): OutcomeHa
             handlers: [handler],
             topic: { partitions: 2 },
             subscribe: options.subscribe ?? true,
+            idempotencyReadOnSend: options.readOnSend ?? false,
           });
           open.push(() => service.stop());
           if (options.start !== false) await service.start();
