@@ -36,6 +36,8 @@ export type {
 export { createService } from './service/create-service';
 export type { Receipt, SendOptions, Service } from './service/create-service';
 export { serviceDefaults } from './service/service-options';
+export { subscriptionTopics } from './service/subscription-topics';
+export type { SubscriptionTopics } from './service/subscription-topics';
 export type { ServiceOptions } from './service/service-options';
 export { consoleLogger, silentLogger } from './service/logger';
 export type { Logger } from './service/logger';

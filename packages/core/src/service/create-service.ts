@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { rememberDefinitions } from '../catalog/definitions';
 import { jsonCodec } from '../codec/json-codec';
 import type { CommandContext, CommandDefinition, CommandInput } from '../command/define-command';
-import { prepareCommand, type PreparedEvent } from '../command/prepare-command';
+import { prepareCommand } from '../command/prepare-command';
 import { assertStorableRef } from '../command/storable-strings';
 import { ConfigError, ServiceStateError } from '../errors/errors';
-import type { EventDefinition, EventDraft } from '../event/define-event';
-import type { ConsumedEvent } from '../event/envelope';
+import type { EventDefinition } from '../event/define-event';
 import { dlqTail } from '../dlq/dlq-tail';
-import { uuidV5 } from '../ids/uuid';
 import type { RecordPosition } from '../store/position';
 import type { EntityRef, StoredEntity } from '../store/state-store';
 import { newCounters, type SubscriberCounters } from '../subscriber/counters';
@@ -18,6 +16,9 @@ import { createBatchHandler } from '../subscriber/partition-worker';
 import { kafkaTransport } from '../transport/kafka-transport';
 import type { Consumption, OffsetCommit, OutgoingRecord } from '../transport/transport';
 import { encodeEvents } from './encode-events';
+import { followUps } from './follow-ups';
+import { startSubscription } from './start-subscription';
+import { planTopics } from './topic-plan';
 import { silentLogger } from './logger';
 import { parseOptions } from './parse-options';
 import { serviceDefaults, serviceOptionsSchema, type ServiceOptions } from './service-options';
@@ -81,24 +82,26 @@ export function createService(options: ServiceOptions): Service {
   const counters = newCounters();
 
   const ownRoutes = new Map<string, AnyHandler>();
-  const groups = new Map<string, { topic: string; routes: Map<string, AnyHandler> }>();
   for (const h of handlers) {
-    if (h.kind === 'own') {
-      if (ownRoutes.has(h.definition.type)) {
-        throw new ConfigError('createService handlers', [`two onOwnEvent handlers for ${h.definition.type}`]);
-      }
-      ownRoutes.set(h.definition.type, h);
-    } else {
-      const g = groups.get(h.group) ?? { topic: h.topic ?? topic, routes: new Map<string, AnyHandler>() };
-      if (g.routes.has(h.definition.type)) {
-        throw new ConfigError('createService handlers', [
-          `two onEvent handlers for ${h.definition.type} in ${h.group}`,
-        ]);
-      }
-      g.routes.set(h.definition.type, h);
-      groups.set(h.group, g);
+    if (h.kind !== 'own') continue;
+    if (ownRoutes.has(h.definition.type)) {
+      throw new ConfigError('createService handlers', [`two onOwnEvent handlers for ${h.definition.type}`]);
     }
+    ownRoutes.set(h.definition.type, h);
   }
+  const minIsr = options.topic?.minInsyncReplicas;
+  const plan = planTopics({
+    service: name,
+    topic,
+    handlers,
+    dlqTopic,
+    spec: {
+      partitions: options.topic?.partitions ?? serviceDefaults.partitions,
+      replicationFactor: options.topic?.replicationFactor ?? serviceDefaults.replicationFactor,
+      ...(minIsr ? { config: { 'min.insync.replicas': String(minIsr) } } : {}),
+    },
+  });
+  const groupTopic = new Map(plan.subscriptions.map((s) => [s.group, s.topic]));
   const entityType = (h: AnyHandler) => (h.kind === 'own' ? (h.entity ?? name) : name);
   const entityOfType = new Map([...ownRoutes].map(([t, h]) => [t, entityType(h)]));
 
@@ -129,24 +132,7 @@ export function createService(options: ServiceOptions): Service {
     return transport.produce(records, { atomic: partitions.size > 1 });
   }
 
-  async function emit(drafts: readonly EventDraft[], cause: ConsumedEvent, offset: OffsetCommit) {
-    const events: PreparedEvent[] = drafts.map((d, index) => ({
-      // Derived from the cause, so a handler that runs again after a crash emits the same ids.
-      id: uuidV5(`${name}\u0000emit\u0000${cause.meta.eventId}\u0000${offset.groupId}\u0000${index}`),
-      index,
-      key: d.definition.keyOf(d.payload),
-      payload: d.payload,
-      definition: d.definition,
-    }));
-    const target = offset.topic;
-    const count = await transport.partitionCount(target);
-    const records = await encodeEvents(codec, target, count, events, {
-      service: name,
-      correlationId: cause.meta.correlationId ?? cause.meta.eventId,
-      causationId: cause.meta.eventId,
-    });
-    await produce(records, [offset]);
-  }
+  const emit = followUps({ service: name, ownTopic: topic, codec, transport, produce });
 
   const waits = appliedWaits({ store, transport, groupId, entityOfType });
   const { onApplied } = waits;
@@ -160,25 +146,8 @@ export function createService(options: ServiceOptions): Service {
       state = 'starting';
       await transport.connect();
       if (store) await store.init();
-      if (opts.ensureTopics) {
-        const rf = options.topic?.replicationFactor ?? serviceDefaults.replicationFactor;
-        const minIsr = options.topic?.minInsyncReplicas;
-        const config = minIsr ? { 'min.insync.replicas': String(minIsr) } : undefined;
-        const partitions = options.topic?.partitions ?? serviceDefaults.partitions;
-        const topics = [...new Set([topic, ...[...groups.values()].map((g) => g.topic)])];
-        await transport.ensureTopics(
-          topics.flatMap((t) => [
-            { topic: t, partitions, replicationFactor: rf, ...(config ? { config } : {}) },
-            // Kept forever: the DLQ is the record of which keys are parked (see subscriber/parking.ts).
-            {
-              topic: dlqTopic(t),
-              partitions,
-              replicationFactor: rf,
-              config: { ...config, 'retention.ms': '-1' },
-            },
-          ]),
-        );
-      }
+      // Only topics this service owns: a topic it subscribes to is its publisher's to create.
+      if (opts.ensureTopics) await transport.ensureTopics(plan.owned);
       partitionCount = await transport.partitionCount(topic);
       if (partitionCount === 0)
         throw new ConfigError(`topic ${topic}`, ['does not exist; create it or enable ensureTopics']);
@@ -188,7 +157,11 @@ export function createService(options: ServiceOptions): Service {
       const add = (t: string, d: EventDefinition) =>
         byTopic.set(t, (byTopic.get(t) ?? new Map<string, EventDefinition>()).set(d.type, d));
       for (const d of options.events ?? []) add(topic, d);
-      for (const h of handlers) add(h.kind === 'own' ? topic : groups.get(h.group)!.topic, h.definition);
+      for (const h of handlers) add(h.kind === 'own' ? topic : groupTopic.get(h.group)!, h.definition);
+      // Redriven dead letters of a subscription keep their publisher's encoding.
+      for (const s of plan.subscriptions) {
+        if (s.foreign) for (const h of s.routes.values()) add(s.foreign.redriveTopic, h.definition);
+      }
       for (const [t, defs] of byTopic) {
         await codec.prepare({
           topic: t,
@@ -221,11 +194,8 @@ export function createService(options: ServiceOptions): Service {
             await transport.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch }),
           );
         }
-        for (const [g, { topic: t, routes }] of groups) {
-          const eachBatch = createBatchHandler({ ...common, groupId: g, routes });
-          consumptions.push(
-            await transport.consume({ groupId: g, topics: [t], fromBeginning: true, eachBatch }),
-          );
+        for (const subscription of plan.subscriptions) {
+          consumptions.push(await startSubscription(subscription, common));
         }
       }
       if (opts.stopOnSignals) {
