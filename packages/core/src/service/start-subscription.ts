@@ -26,6 +26,12 @@ export async function startSubscription(
     const eachBatch = createBatchHandler(base);
     return transport.consume({ groupId: plan.group, topics: [plan.topic], fromBeginning: true, eachBatch });
   }
+  // Kafka answers an unknown topic with an error: for a subscriber that means "not created yet".
+  const topicSize = (topic: string) =>
+    transport.partitionCount(topic).then(
+      (partitions) => ({ partitions, error: undefined }),
+      (err: unknown) => ({ partitions: 0, error: messageOf(err) }),
+    );
   const parts: Consumption[] = [];
   let stopped = false;
   const join = () =>
@@ -35,11 +41,14 @@ export async function startSubscription(
     });
   const joinOnce = async () => {
     let said = false;
-    while (!stopped && (await transport.partitionCount(plan.topic).catch(() => 0)) === 0) {
+    for (;;) {
+      const count = await topicSize(plan.topic);
+      if (stopped || count.partitions > 0) break;
       if (!said) {
         logger.warn('waiting for a topic this service subscribes to but does not own', {
           topic: plan.topic,
           groupId: plan.group,
+          ...(count.error ? { error: count.error } : {}),
         });
         said = true;
       }
@@ -65,14 +74,23 @@ export async function startSubscription(
     );
     if (said) logger.info('subscribed', { topic: plan.topic, groupId: plan.group });
   };
+  const joinInBackground = async () => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        return await join();
+      } catch (err) {
+        logger.error('subscription failed to join, will retry', {
+          groupId: plan.group,
+          error: messageOf(err),
+        });
+        await new Promise((r) => setTimeout(r, Math.min(30_000, TOPIC_POLL_MS * 2 ** attempt)));
+      }
+    }
+  };
   let joining: Promise<void>;
   // A topic that exists is joined before start() returns (a failure fails start()), as the own groups are.
-  if ((await transport.partitionCount(plan.topic)) > 0) await (joining = join());
-  else {
-    joining = join().catch((err: unknown) =>
-      logger.error('subscription failed to join', { groupId: plan.group, error: messageOf(err) }),
-    );
-  }
+  if ((await topicSize(plan.topic)).partitions > 0) await (joining = join());
+  else joining = joinInBackground();
   return {
     async stop() {
       stopped = true;
