@@ -62,6 +62,7 @@ export async function startSubscription(
       ...base,
       dlqTopic: () => foreign.dlqTopic,
       parking: createParking(tail),
+      dlqPartitionByKey: true,
     });
     if (stopped) return;
     parts.push(

@@ -29,6 +29,8 @@ export interface WorkerDeps {
   /** Produces a handler's follow-up events with the consumed offset, in one transaction. */
   readonly emit: (drafts: readonly EventDraft[], cause: ConsumedEvent, offset: OffsetCommit) => Promise<void>;
   readonly onApplied: (position: RecordPosition) => void;
-  /** Key parking; the self-subscriber has it, `onEvent` groups do not. */
+  /** Key parking; the self-subscriber and subscriptions to another service's topic have it. */
   readonly parking?: Parking;
+  /** Choose a record's DLQ partition by its key rather than by its source partition. @defaultValue false */
+  readonly dlqPartitionByKey?: boolean;
 }
