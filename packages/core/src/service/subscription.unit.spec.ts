@@ -123,6 +123,46 @@ describe('a service subscribed to another service (in-memory transport)', () => 
     ]);
   });
 
+  it('sends a follow-up to the topic its definition names, and refuses one group on two topics', async () => {
+    const cluster = await connectedCluster();
+    const publisher = orders(cluster.client());
+    await publisher.start();
+    const Audited = defineEvent({
+      type: 'audit.Seen',
+      schema: z.object({ orderId: z.string() }),
+      key: (e) => e.orderId,
+      topic: 'audit.events',
+    });
+    await cluster.ensureTopics([{ topic: 'audit.events', partitions: 1, replicationFactor: 1 }]);
+    const auditor = createService({
+      name: 'auditor',
+      transport: cluster.client(),
+      handlers: [
+        onEvent(OrderPlaced, (e) => [Audited.of({ orderId: e.payload.orderId })], {
+          group: 'auditor.orders',
+          topic: 'orders.events',
+        }),
+      ],
+    });
+    open.push(auditor);
+    await auditor.start();
+    await publisher.send(PlaceOrder, { orderId: 'o1', seq: 1 });
+    await cluster.idle();
+    expect(types(cluster, 'audit.events')).toEqual([Audited.type]);
+    expect(cluster.records('auditor.events')).toEqual([]);
+
+    const twoTopics = () =>
+      createService({
+        name: 'confused',
+        transport: cluster.client(),
+        handlers: [
+          onEvent(OrderPlaced, () => undefined, { group: 'g', topic: 'orders.events' }),
+          onEvent(InvoiceIssued, () => undefined, { group: 'g', topic: 'billing.events' }),
+        ],
+      });
+    expect(twoTopics).toThrow(/group g reads one topic/);
+  });
+
   it('never creates the topic it subscribes to: it waits, says so once, and joins when the publisher creates it', async () => {
     const cluster = await connectedCluster();
     const logger = recordingLogger();
