@@ -77,7 +77,15 @@ async function endOffsets(topic: string) {
   const a = admin();
   await a.connect();
   try {
-    return (await a.fetchTopicOffsets(topic)).map((p) => `${p.partition}:${p.high}`).sort();
+    // start() returns without waiting for the groups, so a topic it just created may still be electing leaders.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await a.fetchTopicOffsets(topic)).map((p) => `${p.partition}:${p.high}`).sort();
+      } catch (err) {
+        if (attempt >= 20 || (err as { retriable?: boolean }).retriable === false) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   } finally {
     await a.disconnect();
   }
