@@ -99,8 +99,8 @@ export function superviseGroup(options: GroupSupervisorOptions): GroupSupervisor
     };
     try {
       const consumption = await options.join(hooks);
-      if (stopped) return await consumption.stop();
-      if (crashed) return;
+      // Crashed while joining: the client has left, the handle still holds its resources.
+      if (stopped || crashed) return await consumption.stop();
       current = consumption;
       // A client that restarts by itself may resolve without having joined (it said so through onRetry).
       if (state === 'joining') state = 'running';
