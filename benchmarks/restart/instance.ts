@@ -4,17 +4,18 @@
 // Settings from the environment: BENCH_TRANSPORT (kafkajs | confluent), BENCH_SERVICE, KAFKA_BROKERS, and for
 // librdkafka BENCH_GROUP_INSTANCE_ID and BENCH_GROUP_PROTOCOL, for kafkajs BENCH_SESSION_TIMEOUT_MS.
 import { createRequire } from 'node:module';
-import {
-  createService,
-  defineCommand,
-  defineEvent,
-  inMemoryStateStore,
-  kafkaTransport,
-  onOwnEvent,
-  type Transport,
-} from '../../packages/core/dist/index.js';
-import { confluentTransport, type ConfluentLibrary } from '../../packages/transport-confluent/dist/index.js';
+import type * as Core from '../../packages/core/src/index';
+import type * as Confluent from '../../packages/transport-confluent/src/index';
 import { z } from 'zod';
+
+// The compiled packages are loaded by URL so that type-checking (which runs before any build) reads the sources'
+// types and never needs a dist.
+const dist = (pkg: string) => new URL(`../../packages/${pkg}/dist/index.js`, import.meta.url).href;
+const { createService, defineCommand, defineEvent, inMemoryStateStore, kafkaTransport, onOwnEvent } =
+  (await import(dist('core'))) as typeof Core;
+const { confluentTransport } = (await import(dist('transport-confluent'))) as typeof Confluent;
+type Transport = Core.Transport;
+type ConfluentLibrary = Confluent.ConfluentLibrary;
 
 const env = process.env;
 const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
