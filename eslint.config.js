@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '.services/**', '.venv/**', 'coverage/**', '**/*.d.mts'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.services/**',
+      '.venv/**',
+      'coverage/**',
+      '**/*.d.mts',
+      'scripts/packaging/smoke/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

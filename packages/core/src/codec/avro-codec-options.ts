@@ -7,7 +7,7 @@ import type { Compatibility } from './registry-client';
 export const avroCodecDefaults = Object.freeze({
   /**
    * Registry subject naming. `topic`: `<topic>-value` while a topic carries one event type; a topic that carries
-   * several gets `<topic>-<record>` subjects (see {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/schemas.md | docs/schemas.md}).
+   * several gets `<topic>-<record>` subjects (see {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/schemas.md | Schemas and codecs}).
    * @defaultValue 'topic'
    */
   subjectStrategy: 'topic',
