@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,19 +18,9 @@ const state = join(clone, '.services');
 const pgHome = mkdtempSync(join(tmpdir(), 'lty-pg-home-'));
 chmodSync(pgHome, 0o755);
 
-const wrapper = `
-set -euo pipefail
-STATE="$1"; LOGS="$STATE/logs"; RUN="$STATE/run"; ROOT="$2"
-mkdir -p "$LOGS" "$RUN" "$STATE/data"
-source "$ROOT/scripts/services/lib.sh"
-source "$ROOT/scripts/services/postgres.sh"
-case "$3" in
-  start) pg_cluster_start postgres "$4" ;;
-  stop) pg_cluster_stop postgres ;;
-  paths) pg_paths postgres ;;
-esac`;
 function services(cmd: 'start' | 'stop' | 'paths') {
-  const r = spawnSync('bash', ['-c', wrapper, 'pg-0700', state, repo, cmd, String(port)], {
+  const script = join(repo, 'scripts/services/pg-cluster.sh');
+  const r = spawnSync('bash', [script, state, cmd, 'postgres', String(port)], {
     encoding: 'utf8',
     env: { ...process.env, LTY_PG_HOME: pgHome },
     timeout: 240_000,
@@ -46,7 +36,6 @@ afterAll(() => {
 
 describe('Postgres from a clone in a 0700 directory', () => {
   it('starts, answers queries and stops', { timeout: 300_000 }, async () => {
-    mkdirSync(state, { recursive: true });
     expect(statSync(clone).mode & 0o777).toBe(0o700);
     const started = services('start');
     expect(started.out).not.toContain('Permission denied');
