@@ -59,7 +59,7 @@ function packageProblems(dir, files) {
     for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (!/^(URL|#|mailto:)/.test(m[1])) problems.push(`${file}: link ${m[1]} does not work from npm`);
     }
-    for (const m of text.matchAll(/(?<![\w@/.-])(?:\.\.\/)*(?:docs|examples|packages)\/[\w./-]+/g)) {
+    for (const m of text.matchAll(/(?<![\w@/.-])(?:\.\.\/)*(?:docs|examples|packages)\/[\w./-]*[\w/]/g)) {
       problems.push(`${file}: ${m[0]} is a path in the repository, not in the package`);
     }
   }
