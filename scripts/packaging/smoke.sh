@@ -29,3 +29,9 @@ echo "smoke: strict tsc with node16 resolution, skipLibCheck false: ok"
 for node in node "$@"; do
   "$node" dist/main.js
 done
+# A service on the Avro codec installs its two libraries; the ./avro entry then type-checks strictly both ways.
+npm install --no-audit --no-fund --loglevel=error avsc @kafkajs/confluent-schema-registry >/dev/null
+cp "$ROOT/scripts/packaging/smoke/avro-user.ts.txt" avro-user.ts
+npx tsc -p tsconfig.bundler.json
+npx tsc -p tsconfig.node16.json
+echo "smoke: @listen-to-yourself/core/avro: strict tsc with bundler and node16 resolution, skipLibCheck false: ok"

@@ -2,7 +2,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { z } from 'zod';
 import type { AvroSchema } from './avro-schema';
 import type { SubjectStrategy } from './avro-subjects';
-import type { Compatibility } from './registry-client';
+import type { Compatibility, RegistryInstance } from './registry-client';
 
 export const avroCodecDefaults = Object.freeze({
   /**
@@ -18,7 +18,7 @@ export const avroCodecDefaults = Object.freeze({
 /** The options of {@link avroCodec}. */
 export interface AvroCodecOptions {
   /** The Confluent-compatible registry: its base URL (e.g. `.../apis/ccompat/v7` on Apicurio), or a client. */
-  registry: { url: string } | SchemaRegistry;
+  registry: { url: string } | RegistryInstance;
   /** @defaultValue 'topic' */
   subjectStrategy?: SubjectStrategy;
   /** @defaultValue 'BACKWARD' */
