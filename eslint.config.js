@@ -11,6 +11,8 @@ export default tseslint.config(
       'coverage/**',
       '**/*.d.mts',
       'scripts/packaging/smoke/**',
+      // The docs-typecheck output and its tests' trees, which come and go while a check runs.
+      '.docs-typecheck*',
     ],
   },
   js.configs.recommended,
