@@ -14,6 +14,7 @@ const all = [
   'benchmarks/apply/dedup.ts',
   'benchmarks/apply/scaling.ts',
   'benchmarks/e2e/latency.ts',
+  'benchmarks/restart/restart.ts',
   'benchmarks/memory/rss.ts',
 ];
 const filters = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { isLtyError, uuidV5, type Service } from '@listen-to-yourself/core';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { CancelOrder, CreateOrder, type Order } from './domain';
+import { healthRoutes } from './health-routes';
 
 const ORDER_ID_NAMESPACE = '0b8f3a6e-3c2d-4f0a-9a51-6c7e2d1f4b90';
 
@@ -72,6 +73,7 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
   // #endregion get-order
 
   app.get('/health', async () => ({ status: 'ok', ...service.stats() }));
+  healthRoutes(app, service);
   return app;
 }
 

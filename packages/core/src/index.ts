@@ -35,6 +35,14 @@ export type {
 } from './catalog/index';
 export { createService } from './service/create-service';
 export type { Receipt, SendOptions, Service } from './service/create-service';
+export type {
+  CommandPathState,
+  GroupHealth,
+  GroupState,
+  HealthStatus,
+  LastError,
+  ServiceHealth,
+} from './service/health-types';
 export { serviceDefaults } from './service/service-options';
 export { subscriptionTopics } from './service/subscription-topics';
 export type { SubscriptionTopics } from './service/subscription-topics';
@@ -56,6 +64,7 @@ export type {
   OffsetCommit,
   OutgoingRecord,
   ProduceOptions,
+  TopicPartition,
   TopicSpec,
   Transport,
 } from './transport/transport';

@@ -6,24 +6,25 @@ import { prepareCommand } from '../command/prepare-command';
 import { assertStorableRef } from '../command/storable-strings';
 import { ConfigError, ServiceStateError } from '../errors/errors';
 import type { EventDefinition } from '../event/define-event';
-import { dlqTail } from '../dlq/dlq-tail';
 import type { RecordPosition } from '../store/position';
 import type { EntityRef, StoredEntity } from '../store/state-store';
 import { newCounters, type SubscriberCounters } from '../subscriber/counters';
 import type { AnyHandler } from '../subscriber/handlers';
-import { createParking } from '../subscriber/parking';
-import { createBatchHandler } from '../subscriber/partition-worker';
 import { kafkaTransport } from '../transport/kafka-transport';
-import type { Consumption, OffsetCommit, OutgoingRecord } from '../transport/transport';
+import type { OffsetCommit, OutgoingRecord } from '../transport/transport';
 import { encodeEvents } from './encode-events';
 import { followUps } from './follow-ups';
-import { startSubscription } from './start-subscription';
 import { planTopics } from './topic-plan';
 import { silentLogger } from './logger';
 import { parseOptions } from './parse-options';
 import { serviceDefaults, serviceOptionsSchema, type ServiceOptions } from './service-options';
 import { appliedWaits } from './applied-waits';
 import { encodeToken } from './token';
+import { commandPathTracker } from './command-path';
+import { serviceHealth } from './health';
+import type { ServiceHealth } from './health-types';
+import { createSubscribers, type Subscribers } from './subscribers';
+import { stopWithin } from './stop-within';
 
 /** What `send()` resolves with once the broker acknowledged every event of the command. */
 export interface Receipt {
@@ -43,7 +44,10 @@ export interface SendOptions {
 export interface Service {
   readonly name: string;
   readonly topic: string;
-  /** Connects, creates missing topics, prepares the codec and joins the consumer groups. Idempotent. */
+  /**
+   * Connects, creates missing topics and prepares the codec: resolves once `send()` works. The consumer groups
+   * join in the background (see `health()`). Idempotent.
+   */
   start(): Promise<void>;
   /**
    * Validates, converts and produces a command's events; resolves after acks=all. Rejects with
@@ -61,7 +65,12 @@ export interface Service {
   read<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined>;
   /** Counters of the subscribers in this process. */
   stats(): Readonly<SubscriberCounters> & { readonly inFlightSends: number };
-  /** Refuses new commands, waits for in-flight sends, finishes in-flight applies, commits and disconnects. */
+  /** The command path, every consumer group (state, partitions, lag, last error) and the overall status. */
+  health(): Promise<ServiceHealth>;
+  /**
+   * Refuses new commands, waits for in-flight sends, finishes in-flight applies, commits and disconnects; past
+   * `stopTimeoutMs` it disconnects without waiting further (what was not committed is delivered again).
+   */
   stop(): Promise<void>;
 }
 
@@ -109,7 +118,8 @@ export function createService(options: ServiceOptions): Service {
   let starting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   let partitionCount = 0;
-  const consumptions: Consumption[] = [];
+  let subscribers: Subscribers | undefined;
+  const commandPath = commandPathTracker();
   const inFlight = new Set<Promise<unknown>>();
   const signalHandler = () => void stop();
 
@@ -144,6 +154,7 @@ export function createService(options: ServiceOptions): Service {
     }
     starting ??= (async () => {
       state = 'starting';
+      commandPath.set('starting');
       await transport.connect();
       if (store) await store.init();
       // Only topics this service owns: a topic it subscribes to is its publisher's to create.
@@ -170,44 +181,40 @@ export function createService(options: ServiceOptions): Service {
         });
       }
       if (opts.subscribe) {
-        const common = {
-          codec,
-          transport,
-          store,
-          entityType,
-          dlqTopic,
-          transientMaxDelayMs: opts.transientMaxDelayMs,
-          applyBatchSize: opts.applyBatchSize,
-          commitEveryRecords: opts.commitEveryRecords,
-          counters,
-          logger,
-          emit,
-          onApplied,
-        };
-        if (ownRoutes.size > 0) {
-          const tail = dlqTail({ transport, dlqTopic: dlqTopic(topic), groupId, logger });
-          await tail.start();
-          consumptions.push(tail);
-          const parking = createParking(tail);
-          const eachBatch = createBatchHandler({ ...common, groupId, routes: ownRoutes, parking });
-          consumptions.push(
-            await transport.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch }),
-          );
-        }
-        for (const subscription of plan.subscriptions) {
-          consumptions.push(await startSubscription(subscription, common));
-        }
+        subscribers = createSubscribers({
+          common: {
+            codec,
+            transport,
+            store,
+            entityType,
+            dlqTopic,
+            counters,
+            logger,
+            emit,
+            onApplied,
+            transientMaxDelayMs: opts.transientMaxDelayMs,
+            applyBatchSize: opts.applyBatchSize,
+            commitEveryRecords: opts.commitEveryRecords,
+          },
+          own: { topic, groupId, routes: ownRoutes },
+          subscriptions: plan.subscriptions,
+          restartMaxDelayMs: opts.transientMaxDelayMs,
+        });
+        subscribers.start();
       }
       if (opts.stopOnSignals) {
         process.once('SIGTERM', signalHandler);
         process.once('SIGINT', signalHandler);
       }
       state = 'running';
+      commandPath.set('ready');
       logger.info('service started', { service: name, topic, partitions: partitionCount });
     })().catch(async (err: unknown) => {
       starting = undefined;
       state = 'new';
-      await Promise.allSettled(consumptions.splice(0).map((c) => c.stop()));
+      commandPath.set('failed', err);
+      await subscribers?.stop();
+      subscribers = undefined;
       await transport.disconnect().catch(() => undefined);
       throw err;
     });
@@ -259,17 +266,24 @@ export function createService(options: ServiceOptions): Service {
   async function stop(): Promise<void> {
     if (state === 'new') {
       state = 'stopped';
+      commandPath.set('stopped');
       return;
     }
     stopping ??= (async () => {
       if (starting) await starting.catch(() => undefined);
       state = 'stopping';
+      commandPath.set('stopping');
       process.removeListener('SIGTERM', signalHandler);
       process.removeListener('SIGINT', signalHandler);
-      await Promise.allSettled([...inFlight]);
-      await Promise.allSettled(consumptions.splice(0).map((c) => c.stop()));
+      const drained = await stopWithin(opts.stopTimeoutMs, async () => {
+        await Promise.allSettled([...inFlight]);
+        await subscribers?.stop();
+      });
+      if (!drained)
+        logger.warn('stop: not drained in time, disconnecting', { stopTimeoutMs: opts.stopTimeoutMs });
       await transport.disconnect();
       state = 'stopped';
+      commandPath.set('stopped');
       logger.info('service stopped', { service: name });
     })();
     return stopping;
@@ -283,6 +297,13 @@ export function createService(options: ServiceOptions): Service {
     waitForApplied,
     read: readEntity,
     stats: () => ({ ...counters, inFlightSends: inFlight.size }),
+    health: () =>
+      serviceHealth({
+        commandPath: commandPath.current(),
+        groups: subscribers?.groups ?? [],
+        transport,
+        lagTimeoutMs: opts.healthTimeoutMs,
+      }),
     stop,
   };
   return rememberDefinitions(service, options, { topic, groupId, dlqTopicOf: dlqTopic });
