@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: the example services end to end: the order service and its legacy handler on Kafka and
+# The main job: the example services end to end: the order service and the legacy service on Kafka and
 # Postgres, then the fitness tracker on Kafka and Cassandra.
 # Installs what is missing, starts the services it needs (or uses KAFKA_BROKERS / POSTGRES_URL), runs the
 # scripted scenario, then stops what it started.

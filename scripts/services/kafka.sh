@@ -185,7 +185,15 @@ KAFKA_JVM_OPTS=(-Xms256m -Xmx512m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemory
 
 # kafka_start_node NAME PROPS : starts one broker JVM detached (log $LOGS/NAME.log, pid $RUN/NAME.pid).
 kafka_start_node() {
-  local name="$1" props="$2"
+  local name="$1" props="$2" port
+  # A port another process holds would make this JVM fail to bind while that process answers the readiness
+  # probe: refuse instead of running the caller against a broker it did not start.
+  for port in $(sed -n 's/^listeners=.*:\([0-9]*\),.*:\([0-9]*\)$/\1 \2/p' "$props"); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$name: port $port is already taken by a process these scripts did not start; not starting" >&2
+      return 1
+    fi
+  done
   echo "$name: Kafka $KAFKA_VERSION"
   start_bg "$name" java "${KAFKA_JVM_OPTS[@]}" -Djava.awt.headless=true "$(kafka_log_flag)" \
     -cp "$(kafka_classpath)" kafka.Kafka "$props"

@@ -1,4 +1,4 @@
-# PostgreSQL from Debian's packages: a private cluster under .services/data, trust auth, loopback only.
+# PostgreSQL from Debian's packages: a private cluster under .services/data (see pg_paths), trust auth, loopback only.
 # Durability settings are off on purpose: these clusters hold test data only.
 
 PG_PORT=5432
@@ -29,13 +29,29 @@ postgres_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
 }
 
-# pg_cluster_start NAME PORT : initialises (once) and starts the cluster .services/data/NAME on PORT.
+# Where cluster NAME keeps its data, socket and log: "DATA SOCK LOG". Under the state dir, unless we are root and the
+# postgres user cannot reach it (a clone in root's 0700 home): then in a folder of the postgres user's own, one per
+# state dir (LTY_PG_HOME moves it), since initdb and the server run as postgres and must enter their data dir.
+pg_paths() {
+  local name="$1" base
+  if [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$STATE/data" -a -x "$RUN" -a -x "$LOGS"; then
+    echo "$STATE/data/$name $RUN/$name-sock $LOGS/$name.log"
+    return 0
+  fi
+  base="${LTY_PG_HOME:-/var/lib/postgresql/listen-to-yourself}/$(printf '%s' "$STATE" | sha256sum | cut -c1-12)"
+  echo "$base/data/$name $base/run/$name-sock $base/logs/$name.log"
+}
+
+# pg_cluster_start NAME PORT : initialises (once) and starts the cluster NAME (see pg_paths) on PORT.
 pg_cluster_start() {
-  local name="$1" port="$2" bin dir sock
+  local name="$1" port="$2" bin dir sock log
   bin="$(pg_bindir)"
-  dir="$STATE/data/$name"
-  sock="$RUN/$name-sock"
-  mkdir -p "$sock"
+  read -r dir sock log <<<"$(pg_paths "$name")"
+  mkdir -p "$sock" "$(dirname "$log")" "$(dirname "$dir")"
+  if [ "$dir" != "$STATE/data/$name" ]; then
+    echo "$name: the postgres user cannot enter $STATE; data, socket and log in $(dirname "$(dirname "$dir")")"
+    chown postgres:postgres "$(dirname "$(dirname "$dir")")" "$(dirname "$dir")" "$(dirname "$sock")" "$(dirname "$log")"
+  fi
   if [ ! -s "$dir/PG_VERSION" ]; then
     mkdir -p "$dir"
     chmod 700 "$dir"
@@ -46,21 +62,22 @@ pg_cluster_start() {
       return 1
     }
   fi
-  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$sock" "$LOGS"; touch "$LOGS/$name.log"; chown postgres "$LOGS/$name.log"; fi
-  pg_as_owner "$bin/pg_ctl" -D "$dir" -l "$LOGS/$name.log" -w -t 60 \
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$sock" "$(dirname "$log")"; touch "$log"; chown postgres "$log"; fi
+  pg_as_owner "$bin/pg_ctl" -D "$dir" -l "$log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null || {
-    echo "$name: FAILED to start. Log: $LOGS/$name.log" >&2
-    tail -n 20 "$LOGS/$name.log" >&2
+    echo "$name: FAILED to start. Log: $log" >&2
+    tail -n 20 "$log" >&2
     return 1
   }
   # pg_ctl daemonises; its postmaster.pid holds the server's pid on the first line.
   head -n 1 "$dir/postmaster.pid" >"$RUN/$name.pid"
-  echo "$name: started (pid $(cat "$RUN/$name.pid"), log $LOGS/$name.log)"
+  echo "$name: started (pid $(cat "$RUN/$name.pid"), log $log)"
 }
 
 pg_cluster_stop() {
-  local name="$1" dir="$STATE/data/$1"
+  local name="$1" dir sock log
+  read -r dir sock log <<<"$(pg_paths "$name")"
   if [ -f "$dir/postmaster.pid" ] && is_running "$name"; then
     pg_as_owner "$(pg_bindir)/pg_ctl" -D "$dir" -m fast -w -t 60 stop >/dev/null
     echo "$name: stopped"

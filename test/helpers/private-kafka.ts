@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { refuseTakenPorts } from './taken-ports';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -26,9 +27,15 @@ export function privateKafka(port: number) {
     });
     if (r.status !== 0) throw new Error(`private kafka ${cmd} failed: ${r.stdout}\n${r.stderr}`);
   };
+  let started = false;
   return {
     brokers: [`127.0.0.1:${port}`],
-    up: () => run('up'),
+    up() {
+      // Once this helper started it, `up` again is a no-op or a restart of the same broker.
+      if (!started) refuseTakenPorts(`private kafka on ${port}`, [port, port + 1]);
+      run('up');
+      started = true;
+    },
     down: () => run('down'),
     destroy() {
       try {

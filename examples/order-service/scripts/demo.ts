@@ -1,4 +1,4 @@
-// Runs the order service and the legacy handler as two processes and drives a short scenario over HTTP,
+// Runs the order service and the legacy service as two processes and drives a short scenario over HTTP,
 // printing what happens in plain words. Exits 0 only when every step behaved as described.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -55,9 +55,9 @@ const order = (items: { sku: string; quantity: number; unitPriceCents: number }[
 });
 
 async function main() {
-  console.log('Starting the order service and the legacy system-of-record handler...');
+  console.log('Starting the order service and the legacy service (two services, each with its own topic)...');
   start('main.ts', 'orders');
-  start('legacy-main.ts', 'legacy');
+  start('legacy/main.ts', 'legacy');
   const up = await until(async () => {
     const dead = children.find((c) => c.exitCode !== null);
     if (dead) throw new Error(`a process exited during start-up with code ${dead.exitCode}`);
@@ -140,7 +140,7 @@ async function main() {
   }, 20_000);
   check(
     rejected !== undefined,
-    `order accepted (202), mirrored by legacy, refused there, and ended REJECTED in ${(performance.now() - t0).toFixed(0)} ms: ${String(rejected?.note)} (history ${JSON.stringify(rejected?.history)})`,
+    `order accepted (202), mirrored by the legacy service, refused there (its own event on its own topic), and ended REJECTED in ${(performance.now() - t0).toFixed(0)} ms: ${String(rejected?.note)} (history ${JSON.stringify(rejected?.history)})`,
   );
 
   console.log('\n6. The customer cancels the first order');

@@ -2,6 +2,7 @@ import { uuidV5, type Service } from '@listen-to-yourself/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CancelOrder, CreateOrder, type Order } from './domain';
 import { failure } from './http-errors';
+import { healthRoutes } from './health-routes';
 
 const ORDER_ID_NAMESPACE = '0b8f3a6e-3c2d-4f0a-9a51-6c7e2d1f4b90';
 
@@ -65,6 +66,7 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
   // #endregion get-order
 
   app.get('/health', async () => ({ status: 'ok', ...service.stats() }));
+  healthRoutes(app, service);
   return app;
 }
 

@@ -1,16 +1,20 @@
-// Prints the order service's AsyncAPI 3.0 document (its own service and the legacy handler) to stdout.
+// Prints the AsyncAPI 3.0 document of the example's two services (the order service and the legacy service).
 // Nothing connects: the services are made, never started.
 import { asyncApiDocument } from '@listen-to-yourself/core';
 import pg from 'pg';
 import { configFromEnv } from './config';
-import { legacyHandler, orderService } from './service';
+import { legacyConfigFromEnv } from './legacy/config';
+import { legacyService } from './legacy/service';
+import { orderService } from './service';
 
 const config = configFromEnv();
 const pool = new pg.Pool({ connectionString: config.postgresUrl });
-const doc = asyncApiDocument([orderService(config, pool), legacyHandler(config, pool)], {
+const legacy = legacyService(legacyConfigFromEnv(), pool);
+const doc = asyncApiDocument([orderService(config, pool), legacy], {
   title: config.serviceName,
   version: '0.1.0',
-  description: 'Orders: commands to events on Kafka, applied to Postgres; a legacy system mirrors them.',
+  description:
+    'Orders: commands to events on Kafka, applied to Postgres; a legacy service mirrors them and announces refusals.',
 });
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
 await pool.end();

@@ -1,37 +1,11 @@
-import { CommandRejectedError, defineCommand, defineEvent } from '@listen-to-yourself/core';
+import { CommandRejectedError, defineCommand } from '@listen-to-yourself/core';
+import { OrderCancelled, OrderCreated, OrderRejected, orderItem } from 'order-contracts';
 import { z } from 'zod';
 
-// #region events
-const item = z.object({
-  sku: z.string().min(1),
-  quantity: z.number().int().positive(),
-  unitPriceCents: z.number().int().nonnegative(),
-});
-
-export const OrderCreated = defineEvent({
-  type: 'shop.OrderCreated',
-  schema: z.object({
-    orderId: z.string().uuid(),
-    customerId: z.string(),
-    items: z.array(item).min(1),
-    totalCents: z.number().int().nonnegative(),
-  }),
-  key: (e) => e.orderId,
-});
-
-export const OrderCancelled = defineEvent({
-  type: 'shop.OrderCancelled',
-  schema: z.object({ orderId: z.string().uuid(), reason: z.string() }),
-  key: (e) => e.orderId,
-});
-
-/** The legacy system's compensation: it could not take the order, so the order ends REJECTED. */
-export const OrderRejected = defineEvent({
-  type: 'shop.OrderRejected',
-  schema: z.object({ orderId: z.string().uuid(), reason: z.string() }),
-  key: (e) => e.orderId,
-});
-// #endregion events
+// The events are the order service's published contract: they live in the contracts package its subscribers
+// import too (examples/order-contracts).
+const item = orderItem;
+export { OrderCancelled, OrderCreated, OrderRejected };
 
 /** Customers this shop knows. A real service would read them from its own store or another service's events. */
 export function isKnownCustomer(customerId: string): boolean {

@@ -4,19 +4,29 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
 import { configFromEnv } from './config';
-import { legacyTable } from './legacy';
-import { startLegacyHandler, startOrderService, type Running } from './service';
+import { legacyConfigFromEnv } from './legacy/config';
+import { legacyTable } from './legacy/handlers';
+import { startLegacyService, type RunningLegacy } from './legacy/service';
+import { startOrderService, type Running } from './service';
 
-// A fresh topic, groups and schema per run, so runs never see each other's orders.
+// Fresh topics, groups and schemas per run, so runs never see each other's orders. Two services, as in
+// production: each with its own name, topic and schema, listening to the other's topic.
 const id = randomUUID().slice(0, 8);
+const legacyConfig = {
+  ...legacyConfigFromEnv(),
+  serviceName: `legacy-e2e-${id}`,
+  schema: `legacy_e2e_${id}`,
+  ordersTopic: `orders-e2e-${id}.events`,
+};
 const config = {
   ...configFromEnv(),
   serviceName: `orders-e2e-${id}`,
   schema: `orders_e2e_${id}`,
+  legacyTopic: `legacy-e2e-${id}.events`,
   readWaitMs: 10_000,
 };
 let orders: Running;
-let legacy: Running;
+let legacy: RunningLegacy;
 let app: FastifyInstance;
 let base = '';
 
@@ -33,7 +43,7 @@ const item = (sku: string, quantity = 1, unitPriceCents = 500) => ({ sku, quanti
 
 beforeAll(async () => {
   orders = await startOrderService(config);
-  legacy = await startLegacyHandler(config);
+  legacy = await startLegacyService(legacyConfig);
   app = buildApp(orders.service, { readWaitMs: config.readWaitMs });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -41,6 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+  await legacy?.pool.query(`DROP SCHEMA IF EXISTS "${legacyConfig.schema}" CASCADE`).catch(() => undefined);
   await legacy?.close();
   await orders?.pool.query(`DROP SCHEMA IF EXISTS "${config.schema}" CASCADE`).catch(() => undefined);
   await orders?.close();
@@ -52,8 +63,8 @@ async function finalStatus(orderId: string, timeoutMs = 30_000): Promise<Record<
     .poll(
       async () => {
         last = (await http('GET', `/orders/${orderId}`)).json;
-        const legacyRow = await orders.pool.query(
-          `SELECT status FROM ${legacyTable(config.schema)} WHERE order_id = $1`,
+        const legacyRow = await legacy.pool.query(
+          `SELECT status FROM ${legacyTable(legacyConfig.schema)} WHERE order_id = $1`,
           [orderId],
         );
         // Settled when legacy has seen it, and a refusal has come back as REJECTED.
@@ -124,6 +135,10 @@ describe('order service over HTTP on the real stack', () => {
     const final = await finalStatus(res.json.orderId as string);
     expect(final).toMatchObject({ status: 'REJECTED', history: ['CONFIRMED', 'REJECTED'] });
     expect(String(final.note)).toContain('unknown SKU SKU-UNICORN');
+    // The refusal travelled as the legacy service's own event on its own topic, and came back as the order
+    // service's own OrderRejected on its topic: each wrote only to what it owns.
+    expect(legacy.service.stats().emitted).toBeGreaterThanOrEqual(1);
+    expect(orders.service.stats().emitted).toBeGreaterThanOrEqual(1);
   });
 
   it('applies a create and an immediate cancel of one order in order', async () => {
@@ -164,9 +179,9 @@ describe('order service over HTTP on the real stack', () => {
       }),
     );
     expect(accepted).toHaveLength(500);
-    const table = legacyTable(config.schema);
+    const table = legacyTable(legacyConfig.schema);
     await expect
-      .poll(async () => Number((await orders.pool.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n), {
+      .poll(async () => Number((await legacy.pool.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n), {
         timeout: 60_000,
         interval: 250,
       })
@@ -176,7 +191,7 @@ describe('order service over HTTP on the real stack', () => {
       expect(final.status).toBe(a.refused ? 'REJECTED' : 'CONFIRMED');
       expect(final.version).toBe(a.refused ? 2 : 1);
     }
-    const legacyRows = await orders.pool.query<{ status: string; n: string }>(
+    const legacyRows = await legacy.pool.query<{ status: string; n: string }>(
       `SELECT status, count(*) AS n FROM ${table} WHERE order_id = ANY($1::uuid[]) GROUP BY status`,
       [accepted.map((a) => a.orderId)],
     );

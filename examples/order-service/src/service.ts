@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { OrderServiceConfig } from './config';
 import { CancelOrder, CreateOrder } from './domain';
 import { orderHandlers } from './handlers';
-import { createLegacyTable, legacyHandlers } from './legacy';
+import { legacyRefusals } from './refusals';
 
 export interface Running {
   service: Service;
@@ -13,7 +13,10 @@ export interface Running {
 }
 
 // #region service
-/** The order service: takes commands, produces events, and applies its own events to Postgres. */
+/**
+ * The order service: takes commands, produces events, and applies its own events to Postgres. It also listens to
+ * the legacy service: a refusal there becomes its own OrderRejected.
+ */
 export async function startOrderService(config: OrderServiceConfig, logger?: Logger): Promise<Running> {
   const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 10 });
   keepAliveOnIdleErrors(pool, logger);
@@ -29,7 +32,10 @@ export function orderService(config: OrderServiceConfig, pool: pg.Pool, logger?:
     kafka: { brokers: config.brokers, sendTimeoutMs: config.sendTimeoutMs },
     store: postgresStateStore({ pool }, { schema: config.schema }),
     commands: [CreateOrder, CancelOrder],
-    handlers: orderHandlers,
+    handlers: [
+      ...orderHandlers,
+      legacyRefusals({ group: `${config.serviceName}.legacy`, legacyTopic: config.legacyTopic }),
+    ],
     // The legacy system reads this topic: a reused Idempotency-Key with other input is refused before anything
     // reaches it, whichever instance took the first request (one store read per new key).
     idempotencyReadOnSend: true,
@@ -37,26 +43,6 @@ export function orderService(config: OrderServiceConfig, pool: pg.Pool, logger?:
   });
 }
 // #endregion service
-
-/** The legacy handler: same topic, its own consumer group, no commands and no state store of ours. */
-export async function startLegacyHandler(config: OrderServiceConfig, logger?: Logger): Promise<Running> {
-  const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 4 });
-  keepAliveOnIdleErrors(pool, logger);
-  await createLegacyTable(pool, config.schema);
-  const service = legacyHandler(config, pool, logger);
-  await service.start();
-  return { service, pool, close: async () => (await service.stop(), await pool.end()) };
-}
-
-/** The legacy handler, not started. */
-export function legacyHandler(config: OrderServiceConfig, pool: pg.Pool, logger?: Logger): Service {
-  return createService({
-    name: config.serviceName,
-    kafka: { brokers: config.brokers, clientId: `${config.serviceName}-legacy` },
-    handlers: legacyHandlers(pool, config.schema, `${config.serviceName}.legacy`),
-    ...(logger ? { logger } : {}),
-  });
-}
 
 // An idle client whose connection the database closes (a restart, a failover) emits 'error' on the pool; without a
 // listener that crashes the process. The pool drops that client and connects a new one on the next checkout.

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { subscriptionTopics } from '@listen-to-yourself/core';
 import type { DeadLetterReason, DeadLetterSelection } from '@listen-to-yourself/core';
 import { z } from 'zod';
 import { SECURITY_USAGE, kafkaSecurity, securityOptions, type KafkaSecurity } from './security';
@@ -21,6 +22,8 @@ export interface CliTarget {
   readonly readTimeoutMs: number | undefined;
   /** TLS and SASL for the brokers. */
   readonly security: KafkaSecurity;
+  /** Set for a subscription to another service's topic: where a redrive produces (see `subscriptionTopics`). */
+  readonly redriveTopic?: string;
 }
 
 export interface CliInvocation {
@@ -57,6 +60,9 @@ Options:
   --group GROUP               its self-subscriber group (env LTY_GROUP; default <name>.self for <name>.events)
   --dlq-topic TOPIC           default <topic>.dlq
   --read-timeout-ms MS        longest a read of the dead-letter topic may take (default 30000)
+  --subscriber NAME           a subscription of service NAME to another service's topic: give the publisher's
+                              --topic and the subscription's --group; its DLQ is NAME.GROUP.dlq and a redrive
+                              goes to NAME.GROUP.redrive (the group alone when it starts with NAME.)
   --json                      machine-readable output
   -h, --help
 
@@ -71,6 +77,7 @@ const options = {
   group: { type: 'string' },
   'dlq-topic': { type: 'string' },
   'read-timeout-ms': { type: 'string' },
+  subscriber: { type: 'string' },
   key: { type: 'string' },
   reason: { type: 'string' },
   'event-id': { type: 'string' },
@@ -90,6 +97,7 @@ const targetSchema = z.object({
     .int('--read-timeout-ms: give a whole number of milliseconds')
     .positive('--read-timeout-ms: give a whole number of milliseconds')
     .optional(),
+  redriveTopic: z.string().min(1).optional(),
 });
 
 /** Parses `lty`'s arguments (without `node` and the script), with environment fallbacks. Throws UsageError. */
@@ -110,17 +118,23 @@ export function parseCli(
   const command = toCommand(positionals, v, problems);
   const service = v.service;
   const topic = v.topic ?? (service ? `${service}.events` : undefined) ?? env.LTY_TOPIC;
-  const derivedGroup = topic?.endsWith('.events') ? `${topic.slice(0, -'.events'.length)}.self` : undefined;
+  const subscriber = v.subscriber;
+  const derivedGroup =
+    !subscriber && topic?.endsWith('.events') ? `${topic.slice(0, -'.events'.length)}.self` : undefined;
+  if (subscriber && service) problems.push('give --service or --subscriber, not both');
+  const groupId = v.group ?? (service ? `${service}.self` : undefined) ?? env.LTY_GROUP ?? derivedGroup ?? '';
+  const owned = subscriber && groupId ? subscriptionTopics(subscriber, groupId) : undefined;
   const target = {
     brokers: (v.brokers ?? env.KAFKA_BROKERS ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
     topic: topic ?? '',
-    groupId: v.group ?? (service ? `${service}.self` : undefined) ?? env.LTY_GROUP ?? derivedGroup ?? '',
-    dlqTopic: v['dlq-topic'],
+    groupId,
+    dlqTopic: v['dlq-topic'] ?? owned?.dlqTopic,
     readTimeoutMs: v['read-timeout-ms'] === undefined ? undefined : Number(v['read-timeout-ms']),
     security: kafkaSecurity(v, env, problems),
+    ...(owned ? { redriveTopic: owned.redriveTopic } : {}),
   };
   const checked = targetSchema.safeParse(target);
   if (!checked.success) {

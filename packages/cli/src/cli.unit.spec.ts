@@ -45,6 +45,22 @@ describe('parseCli', () => {
     });
   });
 
+  it("opens a subscription's own DLQ and redrive topic from --subscriber, --topic and --group", () => {
+    const argv = ['dlq', 'list', '--subscriber', 'legacy', '--topic', 'orders.events', '--group', 'orders'];
+    expect(parseCli(argv, env).target).toMatchObject({
+      brokers: ['127.0.0.1:9092'],
+      topic: 'orders.events',
+      groupId: 'orders',
+      dlqTopic: 'legacy.orders.dlq',
+      redriveTopic: 'legacy.orders.redrive',
+    });
+    const prefixed = parseCli([...argv.slice(0, -1), 'legacy.orders'], env).target;
+    expect(prefixed).toMatchObject({ dlqTopic: 'legacy.orders.dlq', redriveTopic: 'legacy.orders.redrive' });
+    // No <name>.self default for a subscription, and --service with --subscriber is a usage error.
+    expect(() => parseCli(argv.slice(0, -2), env)).toThrow(/give --group/);
+    expect(() => parseCli([...argv, '--service', 'x'], env)).toThrow(/not both/);
+  });
+
   it.each([
     [['dlq', 'redrive', '--all'], { all: true }],
     [['dlq', 'redrive', '--key', 'k'], { key: 'k' }],

@@ -19,6 +19,7 @@ const openKafka: OpenDeadLetters = (t) =>
     groupId: t.groupId,
     ...(t.dlqTopic ? { dlqTopic: t.dlqTopic } : {}),
     ...(t.readTimeoutMs ? { readTimeoutMs: t.readTimeoutMs } : {}),
+    ...(t.redriveTopic ? { redriveTopic: t.redriveTopic } : {}),
   });
 
 /** Runs `lty` with `argv` (no `node`, no script path) and resolves with its exit code: 0, 1 failed, 2 usage. */

@@ -5,6 +5,6 @@ export { avroCodec } from './codec/avro-codec';
 export { avroCodecDefaults } from './codec/avro-codec-options';
 export type { AvroCodecOptions } from './codec/avro-codec-options';
 export type { SubjectStrategy } from './codec/avro-subjects';
-export type { Compatibility } from './codec/registry-client';
+export type { Compatibility, RegistryInstance } from './codec/registry-client';
 export type { AvroField, AvroSchema, AvroSchemaObject } from './codec/avro-schema';
 export { zodToAvro } from './codec/zod-to-avro';

@@ -35,7 +35,17 @@ export type {
 } from './catalog/index';
 export { createService } from './service/create-service';
 export type { Receipt, SendOptions, Service } from './service/create-service';
+export type {
+  CommandPathState,
+  GroupHealth,
+  GroupState,
+  HealthStatus,
+  LastError,
+  ServiceHealth,
+} from './service/health-types';
 export { serviceDefaults } from './service/service-options';
+export { subscriptionTopics } from './service/subscription-topics';
+export type { SubscriptionTopics } from './service/subscription-topics';
 export type { ServiceOptions } from './service/service-options';
 export { consoleLogger, silentLogger } from './service/logger';
 export type { Logger } from './service/logger';
@@ -64,6 +74,7 @@ export type {
   OffsetCommit,
   OutgoingRecord,
   ProduceOptions,
+  TopicPartition,
   TopicSpec,
   Transport,
 } from './transport/transport';

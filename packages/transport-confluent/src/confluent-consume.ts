@@ -7,18 +7,44 @@ import {
 } from '@listen-to-yourself/core';
 import type { ConfluentConsumer } from './confluent-client';
 import { toTransportError } from './confluent-errors';
+import { watchMembership, type Membership } from './confluent-membership';
 
 /**
- * Joins the group and runs `eachBatch` with explicit commits; returns a handle whose stop() leaves the group and
- * disconnects. The consumer must have been created with `autoCommit: false` and read_committed isolation.
+ * Creates the consumer (with `autoCommit: false`, read_committed isolation and the membership callbacks given),
+ * subscribes and runs `eachBatch` with explicit commits. Resolves once the member got its first assignment (or
+ * was stopped first, through the handle `track` receives at once) with a handle whose stop() leaves the group
+ * and disconnects. The client never stops on its own: a fault it cannot recover from (a non-retriable error
+ * from `eachBatch`, a fatal client error) is made a crash here, reported once the consumer left, as kafkajs does.
  */
 export async function runConfluentConsumer(
-  consumer: ConfluentConsumer,
+  create: (membership: Membership) => ConfluentConsumer,
   options: ConsumeOptions,
   concurrency: number,
+  track: (consumption: Consumption) => void,
 ): Promise<Consumption> {
+  const membership = watchMembership(options, (err) => crash(err));
+  const consumer = create(membership);
   let stopping = false;
+  let crashed = false;
   const deferrals = createDeferrals();
+  let stopped: Promise<void> | undefined;
+  let leave!: () => void;
+  const left = new Promise<void>((resolve) => (leave = resolve));
+  const consumption: Consumption = {
+    stop() {
+      stopping = true;
+      deferrals.stop();
+      leave();
+      stopped ??= consumer.disconnect().catch(() => undefined);
+      return stopped;
+    },
+  };
+  const crash = (err: unknown) => {
+    if (crashed || stopping) return;
+    crashed = true;
+    void consumption.stop().then(() => options.onCrash?.(err));
+  };
+  track(consumption);
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics] });
@@ -36,41 +62,50 @@ export async function runConfluentConsumer(
           headers: normaliseHeaders(m.headers),
           timestamp: m.timestamp,
         }));
-        await options.eachBatch(
-          { topic: batch.topic, partition: batch.partition, records },
-          {
-            commit: async (nextOffset) => {
-              // Records up to here are done: without this the client seeks back and delivers them again.
-              payload.resolveOffset((BigInt(nextOffset) - 1n).toString());
-              try {
-                await consumer.commitOffsets([
-                  { topic: batch.topic, partition: batch.partition, offset: nextOffset },
-                ]);
-              } catch (err) {
-                throw toTransportError(`commit of ${batch.topic}/${batch.partition}`, err);
-              }
+        await runBatch(options, crash, () =>
+          options.eachBatch(
+            { topic: batch.topic, partition: batch.partition, records },
+            {
+              commit: async (nextOffset) => {
+                // Records up to here are done: without this the client seeks back and delivers them again.
+                payload.resolveOffset((BigInt(nextOffset) - 1n).toString());
+                try {
+                  await consumer.commitOffsets([
+                    { topic: batch.topic, partition: batch.partition, offset: nextOffset },
+                  ]);
+                } catch (err) {
+                  throw toTransportError(`commit of ${batch.topic}/${batch.partition}`, err);
+                }
+              },
+              // librdkafka heartbeats from its own thread.
+              heartbeat: async () => undefined,
+              isRunning: () => !stopping && !crashed && payload.isRunning() && !payload.isStale(),
+              // Paused, the partition is left out of fetches; when the batch returns the client seeks back to the
+              // first record not resolved, which is where the resumed partition is read from.
+              deferPartition: (delayMs) => deferrals.defer(() => payload.pause(), delayMs),
             },
-            // librdkafka heartbeats from its own thread.
-            heartbeat: async () => undefined,
-            isRunning: () => !stopping && payload.isRunning() && !payload.isStale(),
-            // Paused, the partition is left out of fetches; when the batch returns the client seeks back to the
-            // first record not resolved, which is where the resumed partition is read from.
-            deferPartition: (delayMs) => deferrals.defer(() => payload.pause(), delayMs),
-          },
+          ),
         );
       },
     });
   } catch (err) {
-    await consumer.disconnect().catch(() => undefined);
+    await consumption.stop();
     throw toTransportError(`cannot join consumer group ${options.groupId}`, err);
   }
-  let stopped: Promise<void> | undefined;
-  return {
-    stop() {
-      stopping = true;
-      deferrals.stop();
-      stopped ??= consumer.disconnect().catch(() => undefined);
-      return stopped;
-    },
-  };
+  await Promise.race([membership.joined, left]);
+  return consumption;
+}
+
+/** Runs one batch; an error that says this consumer cannot go on (`retriable: false`) crashes it. */
+async function runBatch(
+  options: ConsumeOptions,
+  crash: (err: unknown) => void,
+  batch: () => Promise<void>,
+): Promise<void> {
+  try {
+    await batch();
+  } catch (err) {
+    if ((err as { retriable?: unknown } | null)?.retriable === false) crash(err);
+    throw err;
+  }
 }

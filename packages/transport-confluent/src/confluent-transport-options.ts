@@ -35,6 +35,12 @@ export const confluentTransportDefaults = Object.freeze({
   transactionTimeoutMs: 60_000,
   /** Admin calls (metadata, offsets, topic creation) fail after this long. @defaultValue 10000 */
   adminTimeoutMs: 10_000,
+  /**
+   * The consumer group protocol: `classic` (join and sync, the whole group pauses on each rebalance) or
+   * `consumer` (KIP-848, Kafka 4.0+: the broker assigns incrementally; `sessionTimeoutMs` and
+   * `heartbeatIntervalMs` are then the broker's `group.consumer.*` settings). @defaultValue 'classic'
+   */
+  groupProtocol: 'classic',
 });
 
 const librdkafkaValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -60,6 +66,16 @@ const schema = z
     requestTimeoutMs: z.number().int().positive(),
     transactionTimeoutMs: z.number().int().positive(),
     adminTimeoutMs: z.number().int().positive(),
+    groupProtocol: z.enum(['classic', 'consumer']),
+    /**
+     * Static membership (KIP-345): a stable id of this instance (a pod name, say), the same across restarts and
+     * unique among the instances. A member that comes back within the session timeout gets its partitions back
+     * without a rebalance; a static member does not leave its groups when it stops (they wait for it that long).
+     */
+    groupInstanceId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,249}$/, 'letters, digits, ".", "_" or "-"')
+      .optional(),
     ssl: z.boolean().optional(),
     sasl: z
       .object({

@@ -17,6 +17,7 @@ import {
   type ConfluentProducer,
 } from './confluent-client';
 import { runConfluentConsumer } from './confluent-consume';
+import { consumerConfig } from './confluent-consumer-config';
 import { isFatal, toTransportError } from './confluent-errors';
 import { produceEach, produceInTransaction } from './confluent-produce';
 import { createConfluentAdmin } from './confluent-admin';
@@ -162,31 +163,18 @@ export function confluentTransport(options: ConfluentTransportOptions): Transpor
     async consume(consumeOptions: ConsumeOptions) {
       if (!isConnected)
         throw new TransportError('consume: the transport is not connected', { retriable: false });
-      const consumer = kafka.consumer({
-        kafkaJS: {
-          groupId: consumeOptions.groupId,
-          fromBeginning: consumeOptions.fromBeginning,
-          autoCommit: false,
-          readUncommitted: false,
-          allowAutoTopicCreation: false,
-          sessionTimeout: opts.sessionTimeoutMs,
-          heartbeatInterval: opts.heartbeatIntervalMs,
-          maxWaitTimeInMs: opts.maxWaitTimeMs,
-        },
-        'js.consumer.max.batch.size': opts.maxConsumeBatchRecords,
-      });
       const consumption = await runConfluentConsumer(
-        consumer,
+        (membership) => kafka.consumer(consumerConfig(opts, consumeOptions, membership)),
         consumeOptions,
         opts.partitionsConsumedConcurrently,
+        (started) => consumptions.add(started),
       );
       const tracked: Consumption = {
         async stop() {
-          consumptions.delete(tracked);
+          consumptions.delete(consumption);
           await consumption.stop();
         },
       };
-      consumptions.add(tracked);
       return tracked;
     },
     committedOffsets: (groupId: string, topic: string) => admin.committedOffsets(groupId, topic),

@@ -66,6 +66,8 @@ export function orderProcess(env: OrderProcessEnv) {
         env: {
           ...process.env,
           ORDER_SERVICE_NAME: env.serviceName,
+          // No legacy service runs here: a topic of its own keeps the order service off other runs' refusals.
+          LEGACY_SERVICE_NAME: `${env.serviceName}-legacy`,
           ORDER_SERVICE_SCHEMA: env.schema,
           PORT: String(env.port),
           KAFKA_BROKERS: env.brokers.join(','),

@@ -62,23 +62,14 @@ export function privateBroker(port: number) {
   };
 }
 
-// Sources the project's service scripts and runs their cluster functions against the test's state directory.
-const pgWrapper = `
-set -euo pipefail
-STATE="$1"; LOGS="$STATE/logs"; RUN="$STATE/run"; ROOT="$2"
-mkdir -p "$LOGS" "$RUN" "$STATE/data"
-source "$ROOT/scripts/services/lib.sh"
-source "$ROOT/scripts/services/postgres.sh"
-case "$3" in
-  start) pg_cluster_start reliability "$4" ;;
-  stop) pg_cluster_stop reliability ;;
-esac`;
-
 /** A PostgreSQL cluster on `port` (initdb + pg_ctl, like scripts/services/postgres.sh's pg_cluster_start). */
 export function privatePostgres(port: number) {
   const state = stateDir('lty-pg-');
   const run = (cmd: 'start' | 'stop') =>
-    bash(['-c', pgWrapper, 'private-postgres', state, repoRoot, cmd, String(port)], process.env);
+    bash(
+      [join(repoRoot, 'scripts/services/pg-cluster.sh'), state, cmd, 'reliability', String(port)],
+      process.env,
+    );
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     start: () => run('start'),

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   asyncApiDocument,
   createService,
@@ -20,8 +19,8 @@ import { serviceConfig } from '../../../../scripts/services/service-config.mjs';
 import { startConsoleProcess } from '../test-helpers';
 
 const brokers = serviceConfig().kafkaBrokers;
-const shots =
-  process.env.LTY_SCREENSHOT_DIR ?? fileURLToPath(new URL('../../../../docs/images/', import.meta.url));
+// A test run leaves the tracked screenshots alone; `LTY_SCREENSHOT_DIR=docs/images` refreshes the docs' copies.
+const shots = process.env.LTY_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'lty-console-shots-'));
 const chromiumPath = process.env.LTY_CHROMIUM ?? '/usr/bin/chromium';
 const POISON = '<script>window.pwned = 1</script>';
 

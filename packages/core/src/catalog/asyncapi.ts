@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/errors';
 import { definitionsOf, type ServiceDefinitions } from './definitions';
 import { jsonSchemaOf } from './json-schema';
+import { subscriptionTopics } from '../service/subscription-topics';
 import { KAFKA_BINDING_VERSION, componentId, eventMessage } from './messages';
 
 /** The options of {@link asyncApiDocument}. */
@@ -85,7 +86,10 @@ export function asyncApiDocument(
         ch,
         types,
       );
-      const dlq = channelOf(d.dlqTopicOf(s.topic), s.topic);
+      // A subscription to another service's topic dead-letters into a topic of its own service.
+      const dlqTopic =
+        s.topic === d.topic ? d.dlqTopicOf(s.topic) : subscriptionTopics(d.name, s.group).dlqTopic;
+      const dlq = channelOf(dlqTopic, s.topic);
       operation(
         `${s.group}.dead-letters`,
         {

@@ -76,7 +76,7 @@ describe('asyncApiDocument', { timeout: 60_000 }, () => {
       ['orders.self.receive', 'receive', 'orders.events', ['shop.OrderPlaced']],
       ['orders.self.dead-letters', 'send', 'orders.events.dlq', ['shop.OrderPlaced']],
       ['billing.orders.receive', 'receive', 'orders.events', ['shop.OrderPlaced']],
-      ['billing.orders.dead-letters', 'send', 'orders.events.dlq', ['shop.OrderPlaced']],
+      ['billing.orders.dead-letters', 'send', 'billing.orders.dlq', ['shop.OrderPlaced']],
     ]);
     const receive = ops.find((o) => o.id() === 'billing.orders.receive')!;
     expect(receive.bindings().get('kafka')?.value()).toMatchObject({ groupId: { enum: ['billing.orders'] } });

@@ -2,12 +2,12 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { z } from 'zod';
 import type { AvroSchema } from './avro-schema';
 import type { SubjectStrategy } from './avro-subjects';
-import type { Compatibility } from './registry-client';
+import type { Compatibility, RegistryInstance } from './registry-client';
 
 export const avroCodecDefaults = Object.freeze({
   /**
    * Registry subject naming. `topic`: `<topic>-value` while a topic carries one event type; a topic that carries
-   * several gets `<topic>-<record>` subjects (see {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/schemas.md | docs/schemas.md}).
+   * several gets `<topic>-<record>` subjects (see {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/schemas.md | Schemas and codecs}).
    * @defaultValue 'topic'
    */
   subjectStrategy: 'topic',
@@ -18,7 +18,7 @@ export const avroCodecDefaults = Object.freeze({
 /** The options of {@link avroCodec}. */
 export interface AvroCodecOptions {
   /** The Confluent-compatible registry: its base URL (e.g. `.../apis/ccompat/v7` on Apicurio), or a client. */
-  registry: { url: string } | SchemaRegistry;
+  registry: { url: string } | RegistryInstance;
   /** @defaultValue 'topic' */
   subjectStrategy?: SubjectStrategy;
   /** @defaultValue 'BACKWARD' */

@@ -12,7 +12,7 @@ import { frame, unframe } from './wire-format';
 
 /**
  * Avro values in the Confluent wire format, schemas in a Confluent-compatible registry (see
- * {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/schemas.md | docs/schemas.md}).
+ * {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/schemas.md | Schemas and codecs}).
  * `prepare()` derives (or takes) each event's schema, checks it against the subject's latest version and
  * registers it; a type first seen by `encode()` is registered then, once. `decode()` reads with the writer's
  * schema (by the record's id) resolved to the event's own schema, so old and new versions read both ways.

@@ -3,8 +3,23 @@ import { ConfigError, TransientError, messageOf } from '../errors/errors';
 import type { AvroSchema } from './avro-schema';
 import type { AvroType } from './avsc-runtime';
 
-/** A subject's compatibility level, as Confluent-compatible registries name them. */
-export type Compatibility = `${COMPATIBILITY}`;
+/**
+ * A subject's compatibility level, as Confluent-compatible registries name them (the registry client's own
+ * COMPATIBILITY values, written out so these declarations never load that library's: see RegistryInstance).
+ */
+export type Compatibility =
+  'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
+
+/**
+ * A `SchemaRegistry` instance of `@kafkajs/confluent-schema-registry` (the codec checks that it is one). Typed by
+ * the calls the codec makes rather than by that class, so a user's strict type-check (skipLibCheck false) never
+ * reads the client's declarations, whose dependency mappersmith fails it.
+ */
+export interface RegistryInstance {
+  getLatestSchemaId(subject: string): Promise<number>;
+  getSchema(id: number): Promise<unknown>;
+  register(schema: { type: never; schema: string }, options: { subject: string }): Promise<{ id: number }>;
+}
 
 /**
  * The registry calls the Avro codec makes, with errors sorted for it: a registry that cannot be reached or
@@ -25,10 +40,11 @@ export interface RegistryClient {
 }
 
 /** Wraps a `@kafkajs/confluent-schema-registry` client, made from `{ url }` or given. */
-export function registryClient(registry: { url: string } | SchemaRegistry): RegistryClient {
-  const given = registry instanceof SchemaRegistry;
-  const client = given ? registry : new SchemaRegistry({ host: registry.url });
-  const where = given ? 'the schema registry' : `schema registry ${registry.url}`;
+export function registryClient(registry: { url: string } | RegistryInstance): RegistryClient {
+  const given = registry instanceof SchemaRegistry ? registry : undefined;
+  const url = 'url' in registry ? registry.url : undefined;
+  const client = given ?? new SchemaRegistry({ host: url ?? '' });
+  const where = given ? 'the schema registry' : `schema registry ${url}`;
 
   /** Runs a registry call; a 404 answers undefined, a fault that heals becomes a TransientError. */
   async function call<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {

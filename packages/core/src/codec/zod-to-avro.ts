@@ -23,7 +23,7 @@ interface Walk {
 
 /**
  * Derives an Avro record schema from a zod object schema. `name` is an event type or an Avro full name
- * (`shop.OrderCreated`). The rules, in full at {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/schemas.md | docs/schemas.md}:
+ * (`shop.OrderCreated`). The rules, in full at {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/schemas.md | Schemas and codecs}:
  * objects → records (nested ones named `<Record>_<path>`), optional or nullable → `["null", T]` with default
  * null, `.default(v)` → Avro default, enums → enums, arrays → arrays, records → maps, dates → `timestamp-millis`, strings and booleans as is,
  * numbers: integers → `int` when min and max fit 32 bits else `long`, `z.float32()` → `float`, others →

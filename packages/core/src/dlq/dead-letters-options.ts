@@ -18,6 +18,12 @@ export interface DeadLettersOptions {
   groupId: string;
   /** @defaultValue `<topic>.dlq` */
   dlqTopic?: string;
+  /**
+   * Where a redrive produces the dead letters again. Give it for a subscription to another service's topic (see
+   * `subscriptionTopics`): the subscriber's group reads it beside the publisher's topic, which it may not write.
+   * @defaultValue `topic`
+   */
+  redriveTopic?: string;
   /** @defaultValue 30000 */
   readTimeoutMs?: number;
 }
@@ -31,6 +37,7 @@ export const deadLettersOptionsSchema = z
     topic: z.string().min(1),
     groupId: z.string().min(1),
     dlqTopic: z.string().min(1).optional(),
+    redriveTopic: z.string().min(1).optional(),
     readTimeoutMs: z.number().int().positive(),
   })
   .strict()

@@ -88,6 +88,7 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
   const opts = parseOptions('deadLetters options', deadLettersOptionsSchema, deadLettersDefaults, options);
   const { topic, groupId } = opts;
   const dlqTopic = opts.dlqTopic ?? `${topic}.dlq`;
+  const redriveTopic = opts.redriveTopic ?? topic;
   const transport = options.transport ?? kafkaTransport({ clientId: 'lty-dead-letters', ...options.kafka! });
   let connecting: Promise<void> | undefined;
   const connect = () =>
@@ -100,7 +101,7 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
   async function ready(): Promise<number> {
     await connect();
     const counts: number[] = [];
-    for (const t of [topic, dlqTopic]) {
+    for (const t of [redriveTopic, topic, dlqTopic]) {
       const count = await transport.partitionCount(t).catch(() => 0);
       if (count === 0)
         throw new ConfigError(`topic ${t}`, ['does not exist (check the topic or service name)']);
@@ -122,7 +123,7 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
       ...keys.flatMap((k) => logicalDeadLetters(index.state(k)!.outstanding)),
       ...logicalDeadLetters(index.keyless()),
     ]
-      .filter((d) => d.original.topic === topic || d.original.topic === '')
+      .filter((d) => [topic, redriveTopic, ''].includes(d.original.topic))
       .sort(
         (a, b) => a.dlq.partition - b.dlq.partition || Number(BigInt(a.dlq.offset) - BigInt(b.dlq.offset)),
       );
@@ -143,12 +144,13 @@ export function deadLetters(options: DeadLettersOptions): DeadLetters {
       action,
       selection: sel.data,
       deadLetters: snap.deadLetters,
-      topic,
+      topic: redriveTopic,
       dlqTopic,
       partitionCount,
       groupId,
       redriveId,
       snapshot: snap.ends,
+      markerLast: redriveTopic !== topic,
     });
     // One transaction: a marker never becomes visible without the copies that follow it (that would be a purge).
     if (plan.records.length > 0) await transport.produce(plan.records, { atomic: true });

@@ -31,6 +31,12 @@ export interface ReleasePlanInput {
   readonly groupId: string;
   readonly redriveId: string;
   readonly snapshot: DlqSnapshot;
+  /**
+   * Marker after the copies, each copy carrying the snapshot: for a redrive topic beside the consumed one, where
+   * the key's new events keep arriving on another topic. The key stays parked for them until its copies are done;
+   * a copy passes the parking while no dead letter of its key lies past the snapshot. @defaultValue false
+   */
+  readonly markerLast?: boolean;
 }
 
 /**
@@ -57,7 +63,8 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan {
   for (const key of keys) {
     const partition = partitionForKey(key, input.partitionCount);
     const { topic, groupId, redriveId, snapshot } = input;
-    records.push(releaseMarker({ topic, partition, key, groupId, redriveId, snapshot }));
+    const marker = releaseMarker({ topic, partition, key, groupId, redriveId, snapshot });
+    if (!input.markerLast) records.push(marker);
     for (const d of keyed.filter((x) => x.key === key)) {
       const drop = input.action === 'purge' && ('eventId' in sel ? d.id === sel.eventId : true);
       if (drop) {
@@ -67,6 +74,7 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan {
       redriven.push(d);
       records.push(copyOf(d, partition, input));
     }
+    if (input.markerLast) records.push(marker);
   }
   const keyless = input.deadLetters.filter(
     (d) => d.key === '' && ('all' in sel || ('eventId' in sel && d.id === sel.eventId)),
@@ -105,6 +113,13 @@ function copyOf(d: DeadLetter, partition: number, input: ReleasePlanInput): Outg
     partition,
     key: d.key,
     value: d.value,
-    headers: { ...d.headers, [REDRIVE_HEADERS.group]: input.groupId, [REDRIVE_HEADERS.id]: input.redriveId },
+    headers: {
+      ...d.headers,
+      [REDRIVE_HEADERS.group]: input.groupId,
+      [REDRIVE_HEADERS.id]: input.redriveId,
+      ...(input.markerLast
+        ? { [REDRIVE_HEADERS.snapshot]: JSON.stringify(Object.fromEntries(input.snapshot)) }
+        : {}),
+    },
   };
 }

@@ -21,6 +21,11 @@ export interface EventOptions<S extends z.ZodType> {
    * @defaultValue 1
    */
   version?: number;
+  /**
+   * Where a subscriber handler's follow-up events of this type go. Commands always produce to their service's
+   * own topic. @defaultValue the emitting service's own topic
+   */
+  topic?: string;
 }
 
 /** A named, schema-checked event type. `of()` makes a draft that a command returns from `toEvents()`. */
@@ -28,6 +33,8 @@ export interface EventDefinition<P = unknown> {
   readonly kind: 'event';
   readonly type: string;
   readonly version: number;
+  /** The topic follow-ups of this type go to; undefined means the emitting service's own topic. */
+  readonly topic: string | undefined;
   readonly schema: z.ZodType<P>;
   keyOf(payload: P): string;
   /** Checks the payload against the schema (throws `EventSchemaError`, listing every problem) and wraps it as a draft. */
@@ -48,6 +55,9 @@ export function defineEvent<S extends z.ZodType>(options: EventOptions<S>): Even
   if (typeof options.key !== 'function') problems.push('key must be a function of the payload');
   const version = options.version ?? 1;
   if (!Number.isInteger(version) || version < 1) problems.push('version must be a positive integer');
+  if (options.topic !== undefined && (typeof options.topic !== 'string' || options.topic.length === 0)) {
+    problems.push('topic must be a non-empty string');
+  }
   if (problems.length) throw new ConfigError(`event ${String(options.type)}`, problems);
 
   type P = z.output<S>;
@@ -55,6 +65,7 @@ export function defineEvent<S extends z.ZodType>(options: EventOptions<S>): Even
     kind: 'event',
     type: options.type,
     version,
+    topic: options.topic,
     schema: options.schema as unknown as z.ZodType<P>,
     keyOf(payload: P): string {
       const key = options.key(payload);

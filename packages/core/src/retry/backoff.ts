@@ -36,7 +36,7 @@ export type Backoff = (retry: number) => number;
 
 /**
  * Exponential backoff: ceiling(n) = min(maxDelayMs, initialDelayMs × factor^(n-1)); with full jitter the delay is
- * uniform in [0, ceiling(n)]. {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/retries.md | docs/retries.md} works the numbers through.
+ * uniform in [0, ceiling(n)]. {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/retries.md | Retries} works the numbers through.
  */
 export function exponential(
   options: ExponentialBackoffOptions = {},

@@ -2,22 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { rememberDefinitions } from '../catalog/definitions';
 import { jsonCodec } from '../codec/json-codec';
 import type { CommandContext, CommandDefinition, CommandInput } from '../command/define-command';
-import { prepareCommand, type PreparedEvent } from '../command/prepare-command';
+import { prepareCommand } from '../command/prepare-command';
 import { assertStorableRef } from '../command/storable-strings';
 import { ConfigError, ServiceStateError } from '../errors/errors';
-import type { EventDefinition, EventDraft } from '../event/define-event';
-import type { ConsumedEvent } from '../event/envelope';
 import { dlqTail } from '../dlq/dlq-tail';
-import { uuidV5 } from '../ids/uuid';
+import type { EventDefinition } from '../event/define-event';
 import type { RecordPosition } from '../store/position';
 import type { EntityRef, StoredEntity } from '../store/state-store';
 import { newCounters, type SubscriberCounters } from '../subscriber/counters';
 import type { AnyHandler } from '../subscriber/handlers';
-import { createParking } from '../subscriber/parking';
-import { createBatchHandler } from '../subscriber/partition-worker';
 import { kafkaTransport } from '../transport/kafka-transport';
-import type { Consumption, OffsetCommit, OutgoingRecord } from '../transport/transport';
+import type { OffsetCommit, OutgoingRecord } from '../transport/transport';
 import { encodeEvents } from './encode-events';
+import { followUps } from './follow-ups';
+import { planTopics } from './topic-plan';
 import { silentLogger } from './logger';
 import { parseOptions } from './parse-options';
 import { serviceDefaults, serviceOptionsSchema, type ServiceOptions } from './service-options';
@@ -27,6 +25,11 @@ import { sendCheck } from '../outcomes/send-check';
 import { tailHandle } from '../outcomes/tail-handle';
 import { tokenOutcomes } from '../outcomes/token-outcomes';
 import { encodeToken } from './token';
+import { commandPathTracker } from './command-path';
+import { serviceHealth } from './health';
+import type { ServiceHealth } from './health-types';
+import { createSubscribers, type Subscribers } from './subscribers';
+import { stopWithin } from './stop-within';
 
 /** What `send()` resolves with once the broker acknowledged every event of the command. */
 export interface Receipt {
@@ -46,7 +49,10 @@ export interface SendOptions {
 export interface Service {
   readonly name: string;
   readonly topic: string;
-  /** Connects, creates missing topics, prepares the codec and joins the consumer groups. Idempotent. */
+  /**
+   * Connects, creates missing topics and prepares the codec: resolves once `send()` works. The consumer groups
+   * join in the background (see `health()`). Idempotent.
+   */
   start(): Promise<void>;
   /**
    * Validates, converts and produces a command's events; resolves after acks=all. Rejects with
@@ -73,7 +79,12 @@ export interface Service {
   read<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined>;
   /** Counters of the subscribers in this process. */
   stats(): Readonly<SubscriberCounters> & { readonly inFlightSends: number };
-  /** Refuses new commands, waits for in-flight sends, finishes in-flight applies, commits and disconnects. */
+  /** The command path, every consumer group (state, partitions, lag, last error) and the overall status. */
+  health(): Promise<ServiceHealth>;
+  /**
+   * Refuses new commands, waits for in-flight sends, finishes in-flight applies, commits and disconnects; past
+   * `stopTimeoutMs` it disconnects without waiting further (what was not committed is delivered again).
+   */
   stop(): Promise<void>;
 }
 
@@ -94,24 +105,26 @@ export function createService(options: ServiceOptions): Service {
   const counters = newCounters();
 
   const ownRoutes = new Map<string, AnyHandler>();
-  const groups = new Map<string, { topic: string; routes: Map<string, AnyHandler> }>();
   for (const h of handlers) {
-    if (h.kind === 'own') {
-      if (ownRoutes.has(h.definition.type)) {
-        throw new ConfigError('createService handlers', [`two onOwnEvent handlers for ${h.definition.type}`]);
-      }
-      ownRoutes.set(h.definition.type, h);
-    } else {
-      const g = groups.get(h.group) ?? { topic: h.topic ?? topic, routes: new Map<string, AnyHandler>() };
-      if (g.routes.has(h.definition.type)) {
-        throw new ConfigError('createService handlers', [
-          `two onEvent handlers for ${h.definition.type} in ${h.group}`,
-        ]);
-      }
-      g.routes.set(h.definition.type, h);
-      groups.set(h.group, g);
+    if (h.kind !== 'own') continue;
+    if (ownRoutes.has(h.definition.type)) {
+      throw new ConfigError('createService handlers', [`two onOwnEvent handlers for ${h.definition.type}`]);
     }
+    ownRoutes.set(h.definition.type, h);
   }
+  const minIsr = options.topic?.minInsyncReplicas;
+  const plan = planTopics({
+    service: name,
+    topic,
+    handlers,
+    dlqTopic,
+    spec: {
+      partitions: options.topic?.partitions ?? serviceDefaults.partitions,
+      replicationFactor: options.topic?.replicationFactor ?? serviceDefaults.replicationFactor,
+      ...(minIsr ? { config: { 'min.insync.replicas': String(minIsr) } } : {}),
+    },
+  });
+  const groupTopic = new Map(plan.subscriptions.map((s) => [s.group, s.topic]));
   const entityType = (h: AnyHandler) => (h.kind === 'own' ? (h.entity ?? name) : name);
   const entityOfType = new Map([...ownRoutes].map(([t, h]) => [t, entityType(h)]));
 
@@ -119,7 +132,8 @@ export function createService(options: ServiceOptions): Service {
   let starting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   let partitionCount = 0;
-  const consumptions: Consumption[] = [];
+  let subscribers: Subscribers | undefined;
+  const commandPath = commandPathTracker();
   const inFlight = new Set<Promise<unknown>>();
   const signalHandler = () => void stop();
 
@@ -142,24 +156,7 @@ export function createService(options: ServiceOptions): Service {
     return transport.produce(records, { atomic: partitions.size > 1 });
   }
 
-  async function emit(drafts: readonly EventDraft[], cause: ConsumedEvent, offset: OffsetCommit) {
-    const events: PreparedEvent[] = drafts.map((d, index) => ({
-      // Derived from the cause, so a handler that runs again after a crash emits the same ids.
-      id: uuidV5(`${name}\u0000emit\u0000${cause.meta.eventId}\u0000${offset.groupId}\u0000${index}`),
-      index,
-      key: d.definition.keyOf(d.payload),
-      payload: d.payload,
-      definition: d.definition,
-    }));
-    const target = offset.topic;
-    const count = await transport.partitionCount(target);
-    const records = await encodeEvents(codec, target, count, events, {
-      service: name,
-      correlationId: cause.meta.correlationId ?? cause.meta.eventId,
-      causationId: cause.meta.eventId,
-    });
-    await produce(records, [offset]);
-  }
+  const emit = followUps({ service: name, ownTopic: topic, codec, transport, produce });
 
   const ledger = store ? idempotencyLedger({ store, service: name }) : undefined;
   const tails = tailHandle({
@@ -186,27 +183,11 @@ export function createService(options: ServiceOptions): Service {
     }
     starting ??= (async () => {
       state = 'starting';
+      commandPath.set('starting');
       await transport.connect();
       if (store) await store.init();
-      if (opts.ensureTopics) {
-        const rf = options.topic?.replicationFactor ?? serviceDefaults.replicationFactor;
-        const minIsr = options.topic?.minInsyncReplicas;
-        const config = minIsr ? { 'min.insync.replicas': String(minIsr) } : undefined;
-        const partitions = options.topic?.partitions ?? serviceDefaults.partitions;
-        const topics = [...new Set([topic, ...[...groups.values()].map((g) => g.topic)])];
-        await transport.ensureTopics(
-          topics.flatMap((t) => [
-            { topic: t, partitions, replicationFactor: rf, ...(config ? { config } : {}) },
-            // Kept forever: the DLQ is the record of which keys are parked (see subscriber/parking.ts).
-            {
-              topic: dlqTopic(t),
-              partitions,
-              replicationFactor: rf,
-              config: { ...config, 'retention.ms': '-1' },
-            },
-          ]),
-        );
-      }
+      // Only topics this service owns: a topic it subscribes to is its publisher's to create.
+      if (opts.ensureTopics) await transport.ensureTopics(plan.owned);
       partitionCount = await transport.partitionCount(topic);
       if (partitionCount === 0)
         throw new ConfigError(`topic ${topic}`, ['does not exist; create it or enable ensureTopics']);
@@ -216,7 +197,11 @@ export function createService(options: ServiceOptions): Service {
       const add = (t: string, d: EventDefinition) =>
         byTopic.set(t, (byTopic.get(t) ?? new Map<string, EventDefinition>()).set(d.type, d));
       for (const d of options.events ?? []) add(topic, d);
-      for (const h of handlers) add(h.kind === 'own' ? topic : groups.get(h.group)!.topic, h.definition);
+      for (const h of handlers) add(h.kind === 'own' ? topic : groupTopic.get(h.group)!, h.definition);
+      // Redriven dead letters of a subscription keep their publisher's encoding.
+      for (const s of plan.subscriptions) {
+        if (s.foreign) for (const h of s.routes.values()) add(s.foreign.redriveTopic, h.definition);
+      }
       for (const [t, defs] of byTopic) {
         await codec.prepare({
           topic: t,
@@ -225,47 +210,50 @@ export function createService(options: ServiceOptions): Service {
         });
       }
       // Every instance reads the DLQ, subscribing or not: token outcomes need it as much as key parking does.
-      const tail = await tails.start({ ifDlqExists: !opts.subscribe });
-      consumptions.push({ stop: () => tails.stop() });
+      // A subscribing instance starts it as its self group joins (in the background), others here.
+      if (!opts.subscribe) await tails.start({ ifDlqExists: true });
       if (opts.subscribe) {
-        const common = {
-          codec,
-          transport,
-          store,
-          entityType,
-          dlqTopic,
-          transientMaxDelayMs: opts.transientMaxDelayMs,
-          applyBatchSize: opts.applyBatchSize,
-          commitEveryRecords: opts.commitEveryRecords,
-          counters,
-          logger,
-          emit,
-          onApplied,
-        };
-        if (tail) {
-          const parking = createParking(tail);
-          const eachBatch = createBatchHandler({ ...common, groupId, routes: ownRoutes, parking, ledger });
-          consumptions.push(
-            await transport.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch }),
-          );
-        }
-        for (const [g, { topic: t, routes }] of groups) {
-          const eachBatch = createBatchHandler({ ...common, groupId: g, routes });
-          consumptions.push(
-            await transport.consume({ groupId: g, topics: [t], fromBeginning: true, eachBatch }),
-          );
-        }
+        subscribers = createSubscribers({
+          common: {
+            codec,
+            transport,
+            store,
+            entityType,
+            dlqTopic,
+            counters,
+            logger,
+            emit,
+            onApplied,
+            transientMaxDelayMs: opts.transientMaxDelayMs,
+            applyBatchSize: opts.applyBatchSize,
+            commitEveryRecords: opts.commitEveryRecords,
+          },
+          own: {
+            topic,
+            groupId,
+            routes: ownRoutes,
+            ...(ledger ? { ledger } : {}),
+            tail: () => tails.start({ ifDlqExists: false }),
+          },
+          subscriptions: plan.subscriptions,
+          restartMaxDelayMs: opts.transientMaxDelayMs,
+        });
+        subscribers.start();
       }
       if (opts.stopOnSignals) {
         process.once('SIGTERM', signalHandler);
         process.once('SIGINT', signalHandler);
       }
       state = 'running';
+      commandPath.set('ready');
       logger.info('service started', { service: name, topic, partitions: partitionCount });
     })().catch(async (err: unknown) => {
       starting = undefined;
       state = 'new';
-      await Promise.allSettled(consumptions.splice(0).map((c) => c.stop()));
+      commandPath.set('failed', err);
+      await subscribers?.stop();
+      subscribers = undefined;
+      await tails.stop();
       await transport.disconnect().catch(() => undefined);
       throw err;
     });
@@ -329,17 +317,25 @@ export function createService(options: ServiceOptions): Service {
   async function stop(): Promise<void> {
     if (state === 'new') {
       state = 'stopped';
+      commandPath.set('stopped');
       return;
     }
     stopping ??= (async () => {
       if (starting) await starting.catch(() => undefined);
       state = 'stopping';
+      commandPath.set('stopping');
       process.removeListener('SIGTERM', signalHandler);
       process.removeListener('SIGINT', signalHandler);
-      await Promise.allSettled([...inFlight]);
-      await Promise.allSettled(consumptions.splice(0).map((c) => c.stop()));
+      const drained = await stopWithin(opts.stopTimeoutMs, async () => {
+        await Promise.allSettled([...inFlight]);
+        await subscribers?.stop();
+        await tails.stop();
+      });
+      if (!drained)
+        logger.warn('stop: not drained in time, disconnecting', { stopTimeoutMs: opts.stopTimeoutMs });
       await transport.disconnect();
       state = 'stopped';
+      commandPath.set('stopped');
       logger.info('service stopped', { service: name });
     })();
     return stopping;
@@ -354,6 +350,13 @@ export function createService(options: ServiceOptions): Service {
     outcome,
     read: readEntity,
     stats: () => ({ ...counters, inFlightSends: inFlight.size }),
+    health: () =>
+      serviceHealth({
+        commandPath: commandPath.current(),
+        groups: subscribers?.groups ?? [],
+        transport,
+        lagTimeoutMs: opts.healthTimeoutMs,
+      }),
     stop,
   };
   return rememberDefinitions(service, options, { topic, groupId, dlqTopicOf: dlqTopic });

@@ -34,6 +34,13 @@ export const serviceDefaults = Object.freeze({
   ensureTopics: true,
   /** Stop gracefully on SIGTERM and SIGINT. @defaultValue false */
   stopOnSignals: false,
+  /**
+   * Longest `stop()` waits for in-flight sends and applies before it disconnects anyway; keep it below the
+   * platform's grace period (Kubernetes: 30 s). @defaultValue 20000
+   */
+  stopTimeoutMs: 20_000,
+  /** Bound of the broker calls `health()` makes to measure lag (reported unknown past it). @defaultValue 2000 */
+  healthTimeoutMs: 2000,
 });
 
 /** The options of `createService`. */
@@ -75,6 +82,8 @@ export interface ServiceOptions {
   idempotencyReadOnSend?: boolean;
   ensureTopics?: boolean;
   stopOnSignals?: boolean;
+  stopTimeoutMs?: number;
+  healthTimeoutMs?: number;
   /** @defaultValue silentLogger */
   logger?: Logger;
 }
@@ -111,6 +120,8 @@ const fieldsSchema = z
     idempotencyReadOnSend: z.boolean(),
     ensureTopics: z.boolean(),
     stopOnSignals: z.boolean(),
+    stopTimeoutMs: z.number().int().positive(),
+    healthTimeoutMs: z.number().int().positive(),
     logger: obj('a Logger').optional(),
   })
   .strict();

@@ -77,7 +77,15 @@ async function endOffsets(topic: string) {
   const a = admin();
   await a.connect();
   try {
-    return (await a.fetchTopicOffsets(topic)).map((p) => `${p.partition}:${p.high}`).sort();
+    // start() returns without waiting for the groups, so a topic it just created may still be electing leaders.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await a.fetchTopicOffsets(topic)).map((p) => `${p.partition}:${p.high}`).sort();
+      } catch (err) {
+        if (attempt >= 20 || (err as { retriable?: boolean }).retriable === false) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   } finally {
     await a.disconnect();
   }
@@ -176,15 +184,20 @@ describe('service on a real broker', () => {
     const store = inMemoryStateStore();
     const name = `t-${randomUUID().slice(0, 8)}`;
     const instances = [await started(name, store), await started(name, store), await started(name, store)];
-    // Wait until the group settled with three members before loading it.
-    const a = admin();
-    await a.connect();
+    // Wait until the group settled, each instance running with its share of the 8 partitions, before loading it:
+    // start() returns before the groups join.
     await expect
-      .poll(async () => (await a.describeGroups([`${name}.self`])).groups[0]?.members.length, {
-        timeout: 30_000,
-      })
-      .toBe(3);
-    await a.disconnect();
+      .poll(
+        async () => {
+          const owned = await Promise.all(
+            instances.map(async (s) => (await s.health()).groups[0]?.partitions ?? []),
+          );
+          const all = owned.flat();
+          return owned.every((p) => p.length > 0) && all.length === 8 && new Set(all).size === 8;
+        },
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe(true);
 
     const keys = 100;
     const perKey = 10;

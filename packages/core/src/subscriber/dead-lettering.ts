@@ -7,6 +7,7 @@ import {
 } from '../dlq/control-records';
 import { deadLetterRecord, type DeadLetterReason } from '../dlq/dead-letter';
 import { messageOf } from '../errors/errors';
+import { partitionForKey } from '../transport/partitioner';
 import type { RecordPosition } from '../store/position';
 import type { BatchControl, IncomingRecord, OutgoingRecord } from '../transport/transport';
 import type { WorkerDeps } from './worker-deps';
@@ -28,7 +29,12 @@ async function produceToDlq(
   for (let attempt = 1; ; attempt++) {
     try {
       const partitions = await deps.transport.partitionCount(dlqTopic);
-      const record = build(dlqTopic, dlqPartitionFor(from.partition, partitions));
+      // A group reading two topics (a subscription and its redrive topic) keeps a key's DLQ records in one
+      // partition by the key, as their order per key needs; one topic maps partition to partition.
+      const partition = deps.dlqPartitionByKey
+        ? partitionForKey(from.key?.toString('utf8') ?? '', partitions)
+        : dlqPartitionFor(from.partition, partitions);
+      const record = build(dlqTopic, partition);
       const [position] = await deps.transport.produce([record]);
       deps.parking?.note(record, position!);
       return { record, position: position! };

@@ -1,4 +1,4 @@
-import { REDRIVE_HEADERS } from '../dlq/control-records';
+import { markerSnapshot, REDRIVE_HEADERS } from '../dlq/control-records';
 import type { DeadLetterReason } from '../dlq/dead-letter';
 import { DecodeError, RetriesExhaustedError, messageOf } from '../errors/errors';
 import { isLtyError } from '../errors/lty-error';
@@ -105,7 +105,12 @@ async function processRecord(
   const handler = type === undefined ? undefined : deps.routes.get(type);
   const key = record.key?.toString('utf8');
   // A record we would apply (or dead-letter as undecodable) waits behind its key's dead letter.
-  if (key && (handler || type === undefined) && deps.parking?.isParked(key)) {
+  if (
+    key &&
+    (handler || type === undefined) &&
+    deps.parking?.isParked(key) &&
+    !passesParking(deps, record, key)
+  ) {
     return deadLetter(deps, record, control, 'parked', keyParkedError(key), 0, new Date());
   }
   if (type === undefined) {
@@ -194,6 +199,17 @@ async function runOnce(deps: WorkerDeps, handler: AnyHandler, record: IncomingRe
     });
     deps.counters.emitted += drafts.length;
   }
+}
+
+/**
+ * A redriven copy from a redrive topic (it carries its run's snapshot, see `planRelease`'s `markerLast`) is
+ * handled although its key is parked, unless one of the key's events was dead-lettered after the run read the
+ * DLQ (an earlier copy failing again): then it waits behind that one like any other event of the key.
+ */
+function passesParking(deps: WorkerDeps, record: IncomingRecord, key: string): boolean {
+  const h = record.headers;
+  if (h[REDRIVE_HEADERS.group] !== deps.groupId || h[REDRIVE_HEADERS.snapshot] === undefined) return false;
+  return deps.parking?.mayRelease(key, markerSnapshot(record)) ?? true;
 }
 
 function permanentReason(err: unknown): DeadLetterReason {

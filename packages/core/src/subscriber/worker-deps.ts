@@ -33,6 +33,8 @@ export interface WorkerDeps {
   readonly onApplied: (position: RecordPosition) => void;
   /** The idempotency ledger; the self-subscriber checks own events against it before applying them. */
   readonly ledger?: IdempotencyLedger;
-  /** Key parking; the self-subscriber has it, `onEvent` groups do not. */
+  /** Key parking; the self-subscriber and subscriptions to another service's topic have it. */
   readonly parking?: Parking;
+  /** Choose a record's DLQ partition by its key rather than by its source partition. @defaultValue false */
+  readonly dlqPartitionByKey?: boolean;
 }

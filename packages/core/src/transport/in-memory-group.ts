@@ -37,6 +37,8 @@ interface Group {
   rejoining: number;
   /** Armed `crashConsumerAfterBatch` faults, each resolved once its crash happened. */
   readonly crashes: (() => void)[];
+  /** Armed `failConsumer` faults: the error the next member to start a batch stops with. */
+  readonly failures: unknown[];
 }
 
 /** The consumer groups of one cluster. */
@@ -48,7 +50,7 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
   function groupOf(id: string): Group {
     let g = groups.get(id);
     if (!g) {
-      g = { id, members: [], locks: new Map(), inFlight: 0, rejoining: 0, crashes: [] };
+      g = { id, members: [], locks: new Map(), inFlight: 0, rejoining: 0, crashes: [], failures: [] };
       groups.set(id, g);
     }
     return g;
@@ -83,6 +85,8 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
         w.revoked = true; // its in-flight batch now sees isRunning() false
         m.workers.delete(key);
       }
+      if (!m.stopping)
+        m.options.onAssignment?.([...wanted.values()].map(([topic, partition]) => ({ topic, partition })));
       for (const [key, [topic, partition]] of wanted) {
         if (m.workers.has(key)) continue;
         const resetOffset = m.options.fromBeginning ? 0n : BigInt(cluster.log(topic, partition).length);
@@ -120,10 +124,14 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
         if (active()) await wake;
         continue;
       }
-      const { crashed, progressed, deferredMs } = await deliver(group, member, w, batch);
+      const failure = group.failures.length > 0 ? { error: group.failures.shift() } : undefined;
+      const { crashed, progressed, deferredMs, fatal } = failure
+        ? { crashed: undefined, progressed: false, deferredMs: undefined, fatal: failure }
+        : await deliver(group, member, w, batch);
       release();
       cluster.notify();
-      if (crashed) crash(group, member, crashed);
+      if (fatal) fail(group, member, fatal.error);
+      else if (crashed) crash(group, member, crashed);
       else if (deferredMs !== undefined) await waitWhile(active, deferredMs);
       else await new Promise((r) => setTimeout(r, progressed ? 0 : settings.redeliveryDelayMs));
     }
@@ -155,10 +163,13 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
       claim: w.claim,
     };
     group.inFlight++;
+    let fatal: { error: unknown } | undefined;
     try {
       await member.options.eachBatch(batch, control);
-    } catch {
-      // The contract: what a throwing batch left uncommitted is delivered again.
+    } catch (error) {
+      // The contract: what a throwing batch left uncommitted is delivered again, by another member when the
+      // error says this one cannot go on.
+      if ((error as { retriable?: unknown } | null)?.retriable === false) fatal = { error };
     } finally {
       open = false;
       group.inFlight--;
@@ -167,7 +178,20 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
       crashed,
       progressed: cluster.committed(group.id, w.topic, w.partition) !== before,
       deferredMs,
+      fatal,
     };
+  }
+
+  /** The member stops for good (its partitions move to the others) and reports `error` once it left. */
+  function fail(group: Group, member: Member, error: unknown): void {
+    if (member.stopping) return;
+    member.stopping = true;
+    for (const w of member.workers.values()) w.revoked = true;
+    member.workers.clear();
+    const at = group.members.indexOf(member);
+    if (at >= 0) group.members.splice(at, 1);
+    rebalance(group);
+    setImmediate(() => member.options.onCrash?.(error));
   }
 
   /** The member leaves (its partitions move or wait) and rejoins as a new member on the next turn. */
@@ -251,6 +275,9 @@ export function createGroups(cluster: InMemoryCluster, settings: GroupSettings) 
   return {
     join,
     idle,
+    failNext(groupId: string, error: unknown): void {
+      groupOf(groupId).failures.push(error);
+    },
     crashAfterBatch(groupId: string): Promise<void> {
       return new Promise<void>((resolve) => groupOf(groupId).crashes.push(resolve));
     },

@@ -58,6 +58,12 @@ export interface InMemoryFaults {
    */
   crashConsumerAfterBatch(groupId: string): Promise<void>;
   /**
+   * A consumer crash: the next member of `groupId` to start a batch stops instead, leaves the group (its
+   * partitions go to the other members) and reports `error` through `onCrash`. @defaultValue error: a retriable
+   * TransportError
+   */
+  failConsumer(groupId: string, error?: unknown): void;
+  /**
    * Moves the group's committed offset of one partition to `fromOffset` once the partition's in-flight batch has
    * ended (as `kafka-consumer-groups --reset-offsets` would), so the records from there are delivered again.
    */
@@ -111,6 +117,8 @@ export function inMemoryTransport(options: InMemoryTransportOptions = {}): InMem
     },
     loseNextAck: () => void cluster.faults.lostAcks++,
     crashConsumerAfterBatch: (groupId) => groups.crashAfterBatch(groupId),
+    failConsumer: (groupId, error) =>
+      groups.failNext(groupId, error ?? new TransportError('consumer: injected crash', { retriable: true })),
     redeliver: (groupId, topic, partition, fromOffset) =>
       groups.seek(groupId, topic, partition, String(fromOffset)),
     dropConnection: () => cluster.setReachable(false),

@@ -5,6 +5,9 @@ import { toTransportError } from './kafka-errors';
 import { partitionClaims } from './partition-claims';
 import type { ConsumeOptions, Consumption, IncomingRecord } from './transport';
 
+// kafkajs' default `retry.initialRetryTime`, which it waits before restarting a crashed consumer.
+const RESTART_DELAY_MS = 300;
+
 /** Joins the group and runs `eachBatch` with explicit commits; returns a handle whose stop() drains and leaves. */
 export async function runKafkaConsumer(
   consumer: Consumer,
@@ -22,9 +25,18 @@ export async function runKafkaConsumer(
     throw toTransportError(`cannot join consumer group ${options.groupId}`, err);
   }
   // Emitted after each join and sync, before the new generation's first fetch.
-  consumer.on(consumer.events.GROUP_JOIN, (event) => claims.assigned(event.payload.memberAssignment));
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    const { memberAssignment } = event.payload;
+    claims.assigned(memberAssignment);
+    const assigned = Object.entries(memberAssignment);
+    options.onAssignment?.(assigned.flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition }))));
+  });
+  // kafkajs has left the group by the time it reports a crash, and restarts by itself when the error is
+  // retriable (after `retryTime`, its initial retry time unless the error says otherwise).
   consumer.on(consumer.events.CRASH, (event) => {
-    if (!event.payload.restart) options.onCrash?.(event.payload.error);
+    const { error, restart } = event.payload;
+    if (restart) options.onRetry?.(toTransportError('consumer', error), RESTART_DELAY_MS);
+    else if (!stopping) options.onCrash?.(toTransportError('consumer crashed', error));
   });
   await consumer.run({
     autoCommit: false,

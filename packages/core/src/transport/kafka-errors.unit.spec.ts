@@ -24,6 +24,31 @@ describe('toTransportError', () => {
     expect(toTransportError('produce', thrown).retriable).toBe(true);
   });
 
+  it.each(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_ENOUGH_REPLICAS'])(
+    'classifies a leader failover (%s) as transient, however deep kafkajs wraps it',
+    (type) => {
+      const protocol = Object.assign(kafkaError('KafkaJSProtocolError', true), { type });
+      const thrown = kafkaError(
+        'KafkaJSNonRetriableError',
+        false,
+        kafkaError('KafkaJSError', false, protocol),
+      );
+      expect(toTransportError('produce', thrown).retriable).toBe(true);
+    },
+  );
+
+  it('classifies a send to a broker that metadata still names after it died as transient', () => {
+    const thrown = kafkaError('KafkaJSNonRetriableError', false, kafkaError('KafkaJSBrokerNotFound', false));
+    expect(toTransportError('produce', thrown).retriable).toBe(true);
+  });
+
+  it('leaves a non-retriable protocol error non-retriable', () => {
+    const protocol = Object.assign(kafkaError('KafkaJSProtocolError', false), { type: 'MESSAGE_TOO_LARGE' });
+    expect(
+      toTransportError('produce', kafkaError('KafkaJSNonRetriableError', false, protocol)).retriable,
+    ).toBe(false);
+  });
+
   it('leaves a non-retriable error without a healing cause non-retriable', () => {
     const thrown = kafkaError('KafkaJSNonRetriableError', false, kafkaError('KafkaJSProtocolError', false));
     expect(toTransportError('produce', thrown).retriable).toBe(false);

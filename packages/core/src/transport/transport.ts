@@ -87,11 +87,32 @@ export interface ConsumeOptions {
    * committed when it returns or throws are delivered again (to this or another member).
    */
   readonly eachBatch: (batch: Batch, control: BatchControl) => Promise<void>;
-  /** Called when the consumer stops on its own because of a fault it cannot recover from. */
+  /**
+   * Called once when the consumer stops on its own because of a fault it cannot recover from; by then it has
+   * left the group (its `stop()` still resolves). A batch handler that throws an error whose `retriable` is
+   * `false` is such a fault, as is a fatal client error. An error with `retriable: false` says that starting a
+   * new consumer cannot help or would do harm (a static member fenced by its successor, say).
+   */
   readonly onCrash?: (err: unknown) => void;
+  /**
+   * Called after each rebalance with the partitions of `topics` this member now owns (empty when it owns none).
+   * Optional for a transport; the service's `health()` shows what it reports.
+   */
+  readonly onAssignment?: (partitions: readonly TopicPartition[]) => void;
+  /**
+   * Called when the consumer hit a fault, left the group and will join again by itself after `delayMs`.
+   * Optional for a transport; the service's `health()` shows what it reports.
+   */
+  readonly onRetry?: (err: unknown, delayMs: number) => void;
 }
 
-/** A running group member. */
+/** A partition of a topic. */
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** A running group member; `consume()` resolves with it once the member joined its group. */
 export interface Consumption {
   /** Lets the in-flight batch finish, leaves the group and disconnects. Idempotent. */
   stop(): Promise<void>;

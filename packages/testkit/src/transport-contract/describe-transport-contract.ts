@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { adminCases } from './admin-cases';
 import { atomicCases } from './atomic-cases';
 import { commitCases } from './commit-cases';
+import { crashCases } from './crash-cases';
 import { resolveTransportFeatures, type TransportContractFeatures, type TransportFactory } from './features';
 import { deferCases } from './defer-cases';
 import { createTransportHarness } from './fixtures';
@@ -33,5 +34,6 @@ export function describeTransportContract(
     deferCases(harness);
     adminCases(harness);
     lifecycleCases(harness);
+    crashCases(harness);
   });
 }

@@ -1,6 +1,6 @@
 import { TransientError, onEvent, type EventDraft } from '@listen-to-yourself/core';
 import type pg from 'pg';
-import { OrderCancelled, OrderCreated, OrderRejected } from './domain';
+import { LegacyOrderRefused, OrderCancelled, OrderCreated } from 'order-contracts';
 
 /** What the old monolith accepts. Anything else it refuses for good, and we compensate. */
 export const legacyRules = Object.freeze({
@@ -35,11 +35,17 @@ function refusal(items: { sku: string }[], totalCents: number): string | undefin
 
 // #region legacy
 /**
- * The legacy system-of-record handler, in its own consumer group. Its write is idempotent (the order id is the
- * key) and its decision depends on the event alone, so a redelivered event gives the same row and the same
- * compensation, which the framework produces in one transaction with the consumed offset.
+ * The legacy service's subscription to the order service's events, in its own consumer group. Its write to its
+ * own database is idempotent (the order id is the key) and its decision depends on the event alone, so a
+ * redelivered event gives the same row and the same refusal. The refusal is the legacy service's own event: the
+ * framework produces it to the legacy service's topic, in one transaction with the consumed offset.
  */
-export function legacyHandlers(pool: pg.Pool, schema: string, group = 'orders.legacy') {
+export function legacyHandlers(
+  pool: pg.Pool,
+  schema: string,
+  options: { group: string; ordersTopic: string },
+) {
+  const { group, ordersTopic: topic } = options;
   const table = legacyTable(schema);
   return [
     onEvent(
@@ -59,9 +65,9 @@ export function legacyHandlers(pool: pg.Pool, schema: string, group = 'orders.le
             e.meta.eventId,
           ],
         );
-        return reason ? [OrderRejected.of({ orderId: e.payload.orderId, reason })] : [];
+        return reason ? [LegacyOrderRefused.of({ orderId: e.payload.orderId, reason })] : [];
       },
-      { group, retry: { maxAttempts: 5, backoff: { initialDelayMs: 50, maxDelayMs: 2000 } } },
+      { group, topic, retry: { maxAttempts: 5, backoff: { initialDelayMs: 50, maxDelayMs: 2000 } } },
     ),
     onEvent(
       OrderCancelled,
@@ -72,7 +78,7 @@ export function legacyHandlers(pool: pg.Pool, schema: string, group = 'orders.le
           [e.payload.orderId],
         );
       },
-      { group },
+      { group, topic },
     ),
   ];
 }

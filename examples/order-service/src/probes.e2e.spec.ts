@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, expect, it } from 'vitest';
+import { configFromEnv } from './config';
+
+// The example as it runs in production (src/main.ts in a process of its own): its probes, and its SIGTERM path.
+const id = randomUUID().slice(0, 8);
+const config = { ...configFromEnv(), serviceName: `orders-probes-${id}`, schema: `orders_probes_${id}` };
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const children: ChildProcess[] = [];
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  const pool = new pg.Pool({ connectionString: config.postgresUrl });
+  await pool.query(`DROP SCHEMA IF EXISTS "${config.schema}" CASCADE`).catch(() => undefined);
+  await pool.end();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function launch(port: number) {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@listen-to-yourself/source', '--import', 'tsx', main],
+    {
+      env: {
+        ...process.env,
+        ORDER_SERVICE_NAME: config.serviceName,
+        ORDER_SERVICE_SCHEMA: config.schema,
+        PORT: String(port),
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  children.push(child);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const base = `http://127.0.0.1:${port}`;
+  const get = async (path: string) => {
+    const res = await fetch(base + path, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    return res ? { status: res.status, body: (await res.json()) as Record<string, unknown> } : undefined;
+  };
+  const until = async (
+    path: string,
+    check: (r: { status: number; body: Record<string, unknown> }) => boolean,
+  ) => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const r = await get(path);
+      if (r && check(r)) return r;
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`${path}: ${JSON.stringify(r)}\n${stderr}`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  };
+  return { child, exited, base, until };
+}
+
+it('answers its probes from health(), and drains and exits 0 on SIGTERM, leaving its groups to the next one', async () => {
+  const port = await freePort();
+  const first = await launch(port);
+  const live = await first.until('/health/live', (r) => r.status === 200);
+  expect(['ready', 'degraded']).toContain(live.body.status);
+  await first.until('/health/ready', (r) => r.status === 200);
+  const res = await fetch(`${first.base}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ customerId: 'alice', items: [{ sku: 'a', quantity: 1, unitPriceCents: 100 }] }),
+  });
+  expect(res.status).toBe(202);
+  const ready = await first.until('/health/ready', (r) => r.body.status === 'ready');
+  const groups = ready.body.groups as { groupId: string; state: string; partitions: number[] }[];
+  expect(groups.map((g) => g.groupId).sort()).toEqual([`${config.serviceName}.self`]);
+  expect(groups[0]!.partitions.length).toBeGreaterThan(0);
+
+  const signalled = Date.now();
+  first.child.kill('SIGTERM');
+  expect(await first.exited).toBe(0);
+  expect(Date.now() - signalled).toBeLessThan(25_000);
+
+  // A member that left on its way out is not waited for: the next instance owns every partition at once,
+  // long before the 30 s session timeout a SIGKILLed member holds them for.
+  const restarted = Date.now();
+  const second = await launch(port);
+  const running = await second.until('/health/ready', (r) => r.body.status === 'ready');
+  const owned = (running.body.groups as { partitions: number[] }[])[0]!.partitions;
+  expect(owned).toHaveLength(groups[0]!.partitions.length);
+  expect(Date.now() - restarted).toBeLessThan(20_000);
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
+}, 180_000);
