@@ -40,6 +40,15 @@ function countingStore() {
   return { store, calls, inner };
 }
 
+// start() resolves before the groups joined (they join in the background): idle() needs the group to exist.
+async function joined(service: { health(): Promise<{ groups: readonly { state: string }[] }> }) {
+  const deadline = Date.now() + 5000;
+  while (!(await service.health()).groups.every((g) => g.state === 'running')) {
+    if (Date.now() > deadline) throw new Error('the consumer groups did not join within 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 it('applies a batch of plain events in one store call per run', async () => {
   const { store, calls, inner } = countingStore();
   const transport = inMemoryTransport();
@@ -62,6 +71,7 @@ it('applies a batch of plain events in one store call per run', async () => {
   const consumer = make(true);
   services.push(consumer);
   await consumer.start();
+  await joined(consumer);
   await transport.idle('t.self', { timeoutMs: 5000 });
   expect(calls.applyBatch).toBeGreaterThanOrEqual(1);
   expect(calls.apply).toBe(0);
@@ -92,6 +102,7 @@ it('falls back to one by one when a batch fails midway, applying each event once
   const consumer = make(true);
   services.push(consumer);
   await consumer.start();
+  await joined(consumer);
   await transport.idle('t.self', { timeoutMs: 5000 });
   expect(calls.apply).toBeGreaterThan(0);
   expect(consumer.stats().duplicates).toBeGreaterThan(0);
@@ -131,6 +142,7 @@ it('dead-letters only the failing event of a batch; the others of the run are ap
   const consumer = make(true);
   services.push(consumer);
   await consumer.start();
+  await joined(consumer);
   await transport.idle('t.self', { timeoutMs: 5000 });
   expect(consumer.stats().deadLettered).toBe(1);
   // The in-memory batch applied 1..12 before 13 threw; the one-by-one pass sees those as duplicates.
