@@ -19,6 +19,16 @@ afterAll(async () => {
   await pool.end();
 });
 
+interface Group {
+  groupId: string;
+  state: string;
+  partitions: number[];
+}
+
+function selfGroup(body: Record<string, unknown>): Group | undefined {
+  return (body.groups as Group[] | undefined)?.find((g) => g.groupId === `${config.serviceName}.self`);
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -78,10 +88,16 @@ it('answers its probes from health(), and drains and exits 0 on SIGTERM, leaving
     body: JSON.stringify({ customerId: 'alice', items: [{ sku: 'a', quantity: 1, unitPriceCents: 100 }] }),
   });
   expect(res.status).toBe(202);
-  const ready = await first.until('/health/ready', (r) => r.body.status === 'ready');
-  const groups = ready.body.groups as { groupId: string; state: string; partitions: number[] }[];
-  expect(groups.map((g) => g.groupId).sort()).toEqual([`${config.serviceName}.self`]);
-  expect(groups[0]!.partitions.length).toBeGreaterThan(0);
+  // The self group applies the order. The subscription to the legacy service's topic waits for that topic as long
+  // as no legacy service created it (the service is `degraded` meanwhile, and still ready for commands).
+  const ready = await first.until('/health/ready', (r) => selfGroup(r.body)?.state === 'running');
+  const groups = ready.body.groups as Group[];
+  expect(groups.map((g) => g.groupId).sort()).toEqual([
+    `${config.serviceName}.legacy`,
+    `${config.serviceName}.self`,
+  ]);
+  const ownPartitions = selfGroup(ready.body)!.partitions;
+  expect(ownPartitions.length).toBeGreaterThan(0);
 
   const signalled = Date.now();
   first.child.kill('SIGTERM');
@@ -92,9 +108,11 @@ it('answers its probes from health(), and drains and exits 0 on SIGTERM, leaving
   // long before the 30 s session timeout a SIGKILLed member holds them for.
   const restarted = Date.now();
   const second = await launch(port);
-  const running = await second.until('/health/ready', (r) => r.body.status === 'ready');
-  const owned = (running.body.groups as { partitions: number[] }[])[0]!.partitions;
-  expect(owned).toHaveLength(groups[0]!.partitions.length);
+  const running = await second.until(
+    '/health/ready',
+    (r) => selfGroup(r.body)?.state === 'running' && selfGroup(r.body)!.partitions.length > 0,
+  );
+  expect(selfGroup(running.body)!.partitions).toHaveLength(ownPartitions.length);
   expect(Date.now() - restarted).toBeLessThan(20_000);
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
