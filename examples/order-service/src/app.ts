@@ -1,4 +1,4 @@
-import { uuidV5, type Service } from '@listen-to-yourself/core';
+import { uuidV5, type Service, type StoredEntity } from '@listen-to-yourself/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CancelOrder, CreateOrder, type Order } from './domain';
 import { failure } from './http-errors';
@@ -59,7 +59,13 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
         return failure(reply, err);
       }
     }
-    const found = await service.read<Order>({ type: 'order', id: req.params.id });
+    let found: StoredEntity<Order> | undefined;
+    try {
+      found = await service.read<Order>({ type: 'order', id: req.params.id });
+    } catch (err) {
+      // An id no store can hold (U+0000, a lone surrogate) names no order: 404 by the table.
+      return failure(reply, err);
+    }
     if (!found) return reply.code(404).send({ error: 'not-found' });
     return reply.send({ ...found.state, version: found.version });
   });

@@ -9,6 +9,8 @@ import type { FastifyReply } from 'fastify';
 export const HTTP_STATUS: Readonly<Partial<Record<LtyErrorCode, number>>> = Object.freeze({
   LTY_COMMAND_VALIDATION: 400,
   LTY_INVALID_TOKEN: 400,
+  // An id holding U+0000 or a lone surrogate: no entity can have it.
+  LTY_INVALID_ENTITY_REF: 404,
   LTY_COMMAND_REJECTED: 422,
   // A key reused with other input, as the IETF Idempotency-Key draft and Stripe answer it.
   LTY_IDEMPOTENCY_CONFLICT: 422,
@@ -46,6 +48,7 @@ function body(err: unknown): Record<string, unknown> {
     return { error: 'write-failed', eventId: err.eventId, reason: err.reason, parked: err.parked };
   }
   if (isLtyError(err, 'LTY_INVALID_TOKEN')) return { error: 'bad-token', message: err.message };
+  if (isLtyError(err, 'LTY_INVALID_ENTITY_REF')) return { error: 'not-found', message: err.message };
   if (isLtyError(err, 'LTY_TIMEOUT')) {
     return { error: 'not-yet-applied', message: `${err.message}; retry` };
   }

@@ -121,6 +121,9 @@ describe('order service over HTTP on the real stack', () => {
       'consistency-token': 'nope',
     });
     expect(bogusToken.status).toBe(400);
+    // An id no store can hold names no order: 404 at once, not the store's error.
+    const unstorable = await http('GET', `/orders/${encodeURIComponent('a\u0000b')}`);
+    expect(unstorable.status).toBe(404);
     expect(orders.service.stats().applied).toBe(before);
   });
 
