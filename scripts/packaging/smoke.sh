@@ -16,12 +16,15 @@ ts="$(node -p "require('$ROOT/node_modules/typescript/package.json').version")"
 cat >package.json <<JSON
 { "name": "lty-newcomer", "private": true, "type": "module" }
 JSON
-npm install --no-audit --no-fund --loglevel=error ./tarballs/*.tgz zod pg >/dev/null
-npm install --no-audit --no-fund --loglevel=error --save-dev "typescript@$ts" @types/node@22 @types/pg >/dev/null
-# A JSON-only service installs none of the Avro codec's libraries.
+# What a JSON-only service on Postgres installs: core and the store. It must pull in none of the Avro codec's
+# libraries. The other packages (the CLI, whose catalog parser reads Avro schemas, the testkit, the other adapters)
+# come after the check.
+npm install --no-audit --no-fund --loglevel=error ./tarballs/*-core-*.tgz ./tarballs/*-postgres-*.tgz zod pg >/dev/null
 for absent in avsc @kafkajs/confluent-schema-registry mappersmith; do
   if [ -e "node_modules/$absent" ]; then echo "smoke: $absent was installed for a JSON-only service" >&2; exit 1; fi
 done
+npm install --no-audit --no-fund --loglevel=error ./tarballs/*.tgz >/dev/null
+npm install --no-audit --no-fund --loglevel=error --save-dev "typescript@$ts" @types/node@22 @types/pg >/dev/null
 npx tsc -p tsconfig.bundler.json
 echo "smoke: strict tsc with bundler resolution, skipLibCheck false: ok"
 npx tsc -p tsconfig.node16.json
