@@ -32,23 +32,26 @@ describe("the examples' catalogs and lty catalog", { timeout: 180_000 }, () => {
     const merged = await runLty(['catalog', '--json', ...files], {});
     expect(merged.stderr).toBe('');
     const view = JSON.parse(merged.stdout) as SystemView;
-    expect(view.services).toEqual(['fitness', 'orders']);
+    // The order example's document holds two services: orders, and the legacy service that subscribes to it.
+    expect(view.services).toEqual(['fitness', 'legacy', 'orders']);
     expect(view.events.find((e) => e.type === 'shop.OrderCreated')).toEqual({
       type: 'shop.OrderCreated',
       topics: ['orders.events'],
       publishers: [{ service: 'orders' }],
       subscribers: [
         { service: 'orders', group: 'orders.self' },
-        { service: 'orders', group: 'orders.legacy' },
+        { service: 'legacy', group: 'legacy.orders' },
       ],
     });
     expect(view.groups.map((g) => [g.group, g.dlqTopic])).toEqual([
       ['orders.self', 'orders.events.dlq'],
-      ['orders.legacy', 'orders.events.dlq'],
+      // Subscriptions to another service's topic dead-letter to a topic of their own service.
+      ['orders.legacy', 'orders.legacy.dlq'],
+      ['legacy.orders', 'legacy.orders.dlq'],
       ['fitness.self', 'fitness.events.dlq'],
     ]);
     const text = await runLty(['catalog', ...files], {});
-    expect(text.stdout).toMatch(/^2 services: fitness, orders\n/);
+    expect(text.stdout).toMatch(/^3 services: fitness, legacy, orders\n/);
   });
 
   it('lty catalog fails, naming the file, on a document with an error', async () => {
