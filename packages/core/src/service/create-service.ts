@@ -233,7 +233,11 @@ export function createService(options: ServiceOptions): Service {
             groupId,
             routes: ownRoutes,
             ...(ledger ? { ledger } : {}),
-            tail: () => tails.start({ ifDlqExists: false }),
+            // A join still under way when stop() stopped the tail must not start it again.
+            tail: () =>
+              state === 'stopping' || state === 'stopped'
+                ? Promise.resolve(undefined)
+                : tails.start({ ifDlqExists: false }),
           },
           subscriptions: plan.subscriptions,
           restartMaxDelayMs: opts.transientMaxDelayMs,
