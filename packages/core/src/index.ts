@@ -34,7 +34,7 @@ export type {
   SubscriptionDefinition,
 } from './catalog/index';
 export { createService } from './service/create-service';
-export type { Receipt, SendOptions, Service } from './service/create-service';
+export type { Receipt, SendOptions, Service } from './service/service-types';
 export type {
   CommandPathState,
   GroupHealth,

@@ -3,9 +3,9 @@ import type { PreparedEvent } from '../command/prepare-command';
 import type { EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
 import { uuidV5 } from '../ids/uuid';
-import type { RecordPosition } from '../store/position';
 import type { OffsetCommit, OutgoingRecord, Transport } from '../transport/transport';
 import { encodeEvents } from './encode-events';
+import { producer } from './produce';
 
 /** Produces a subscriber handler's follow-up events with the consumed offset, in one Kafka transaction. */
 export type EmitFollowUps = (
@@ -24,9 +24,9 @@ export function followUps(deps: {
   readonly ownTopic: string;
   readonly codec: Codec;
   readonly transport: Transport;
-  readonly produce: (records: OutgoingRecord[], offsets: OffsetCommit[]) => Promise<RecordPosition[]>;
 }): EmitFollowUps {
   const { service, codec, transport } = deps;
+  const produce = producer(transport);
   return async (drafts, cause, offset) => {
     const byTopic = new Map<string, PreparedEvent[]>();
     drafts.forEach((d, index) => {
@@ -53,6 +53,6 @@ export function followUps(deps: {
         })),
       );
     }
-    await deps.produce(records, [offset]);
+    await produce(records, [offset]);
   };
 }

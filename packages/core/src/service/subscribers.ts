@@ -1,30 +1,39 @@
 import { dlqTail, type DlqTail } from '../dlq/dlq-tail';
+import type { IdempotencyLedger } from '../outcomes/idempotency-ledger';
+import type { TailHandle } from '../outcomes/tail-handle';
 import { exponential } from '../retry/backoff';
 import type { AnyHandler } from '../subscriber/handlers';
 import { createParking } from '../subscriber/parking';
 import { createBatchHandler, type WorkerDeps } from '../subscriber/partition-worker';
+import type { Consumption } from '../transport/transport';
+import { followUps } from './follow-ups';
 import { awaitForeignTopic, startOnce } from './foreign-join';
-import type { IdempotencyLedger } from '../outcomes/idempotency-ledger';
-import { superviseGroup, type GroupSupervisor } from './group-supervisor';
+import { superviseGroup, type ConsumeHooks, type GroupSupervisor } from './group-supervisor';
+import type { Lifecycle } from './lifecycle-state';
 import type { SubscriptionPlan } from './topic-plan';
 
-/** What every group's batches share (a group's own id, routes and parking are added here). */
-export type CommonDeps = Omit<WorkerDeps, 'groupId' | 'routes' | 'parking'>;
+/** What every group's batches share (a group's own id, routes and parking are added here, follow-ups too). */
+export type CommonDeps = Omit<WorkerDeps, 'groupId' | 'routes' | 'parking' | 'emit'> & {
+  /** The service's name and own topic: where follow-up events without a topic of their own go. */
+  readonly service: string;
+  readonly ownTopic: string;
+};
 
 export interface SubscribersOptions {
   readonly common: CommonDeps;
-  /** The self-subscriber: the service's own topic and group, and its `onOwnEvent` routes (may be empty). */
+  /** The self-subscriber: the service's own group and its `onOwnEvent` routes (may be empty). */
   readonly own: {
-    readonly topic: string;
     readonly groupId: string;
     readonly routes: ReadonlyMap<string, AnyHandler>;
     /** Checked before own events are applied: one idempotency key, one command. */
     readonly ledger?: IdempotencyLedger;
-    /** Starts (once) and returns the service's DLQ tail, which key parking and token outcomes read. */
-    readonly tail: () => Promise<DlqTail | undefined>;
+    /** The service's DLQ tail, which key parking and token outcomes read; started as the group joins. */
+    readonly tails: TailHandle;
   };
   /** The `onEvent` groups, each on the topic it reads (see `planTopics`). */
   readonly subscriptions: readonly SubscriptionPlan[];
+  /** Once closing, a join under way starts nothing more (no DLQ tail). */
+  readonly lifecycle: Pick<Lifecycle, 'closing'>;
   /** Longest wait between two attempts to join a group again. */
   readonly restartMaxDelayMs: number;
 }
@@ -34,8 +43,17 @@ export interface Subscribers {
   readonly groups: readonly GroupSupervisor[];
   /** Starts joining every group; returns at once. */
   start(): void;
-  /** Stops every group (in-flight batches finish) and the DLQ tail. */
+  /** Stops every group (in-flight batches finish) and the subscriptions' DLQ tails. */
   stop(): Promise<void>;
+}
+
+/** How one group joins: the topics it reads once `ready()` allowed it, and its batch handler. */
+interface GroupJoin {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Resolves false when the group must not join (the service is stopping). */
+  readonly ready: () => Promise<boolean>;
+  readonly eachBatch: () => ReturnType<typeof createBatchHandler>;
 }
 
 /**
@@ -44,62 +62,42 @@ export interface Subscribers {
  * that topic (never creating it), then tails its own DLQ and reads the topic and its own redrive topic.
  */
 export function createSubscribers(options: SubscribersOptions): Subscribers {
-  const { common, own, subscriptions } = options;
-  const { transport, logger } = common;
+  const { own, subscriptions, lifecycle } = options;
+  const { service, ownTopic, ...shared } = options.common;
+  const { transport, logger } = shared;
+  const common = { ...shared, emit: followUps({ service, ownTopic, codec: shared.codec, transport }) };
   const maxDelayMs = options.restartMaxDelayMs;
   const backoff = exponential({ initialDelayMs: Math.min(500, maxDelayMs), maxDelayMs });
-  const supervisors: GroupSupervisor[] = [];
   const tails: DlqTail[] = [];
+  const joins: GroupJoin[] = [];
   let stopping = false;
 
   if (own.routes.size > 0) {
     // Parking keeps what it handled per tail: one batch handler per tail the service hands out.
-    let handler: { tail: DlqTail; eachBatch: ReturnType<typeof createBatchHandler> } | undefined;
-    const batchHandlerOf = (tail: DlqTail) => {
-      if (handler?.tail !== tail) {
-        const parking = createParking(tail);
-        const deps = { ...common, groupId: own.groupId, routes: own.routes, parking };
-        handler = {
-          tail,
-          eachBatch: createBatchHandler(own.ledger ? { ...deps, ledger: own.ledger } : deps),
-        };
-      }
-      return handler.eachBatch;
+    let tail: DlqTail | undefined;
+    let handler: ReturnType<typeof createBatchHandler> | undefined;
+    const deps = {
+      ...common,
+      groupId: own.groupId,
+      routes: own.routes,
+      ...(own.ledger ? { ledger: own.ledger } : {}),
     };
-    supervisors.push(
-      superviseGroup({
-        groupId: own.groupId,
-        topic: own.topic,
-        logger,
-        backoff,
-        join: async (hooks) => {
-          const tail = await own.tail();
-          if (!tail) return { stop: async () => undefined };
-          return transport.consume({
-            groupId: own.groupId,
-            topics: [own.topic],
-            fromBeginning: true,
-            eachBatch: batchHandlerOf(tail),
-            ...hooks,
-          });
-        },
-      }),
-    );
+    joins.push({
+      groupId: own.groupId,
+      topics: [ownTopic],
+      ready: async () => {
+        // A join still under way when stop() stopped the tail must not start it again.
+        const t = lifecycle.closing ? undefined : await own.tails.start({ ifDlqExists: false });
+        if (t && t !== tail) handler = createBatchHandler({ ...deps, parking: createParking((tail = t)) });
+        return t !== undefined;
+      },
+      eachBatch: () => handler!,
+    });
   }
-  for (const plan of subscriptions) {
-    const { group: groupId, topic, routes, foreign } = plan;
+  for (const { group: groupId, topic, routes, foreign } of subscriptions) {
     if (!foreign) {
       const eachBatch = createBatchHandler({ ...common, groupId, routes });
-      supervisors.push(
-        superviseGroup({
-          groupId,
-          topic,
-          logger,
-          backoff,
-          join: (hooks) =>
-            transport.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch, ...hooks }),
-        }),
-      );
+      joins.push({ groupId, topics: [topic], ready: async () => true, eachBatch: () => eachBatch });
       continue;
     }
     const tail = dlqTail({ transport, dlqTopic: foreign.dlqTopic, groupId, logger });
@@ -113,33 +111,37 @@ export function createSubscribers(options: SubscribersOptions): Subscribers {
       parking: createParking(tail),
       dlqPartitionByKey: true,
     });
-    supervisors.push(
-      superviseGroup({
-        groupId,
-        topic,
-        logger,
-        backoff,
-        join: async (hooks) => {
-          const ready = await awaitForeignTopic({
-            transport,
-            logger,
-            topic,
-            groupId,
-            stopped: () => stopping,
-          });
-          if (!ready) return { stop: async () => undefined };
-          await startTail();
-          return transport.consume({
-            groupId,
-            topics: [topic, foreign.redriveTopic],
-            fromBeginning: true,
-            eachBatch,
-            ...hooks,
-          });
-        },
-      }),
-    );
+    joins.push({
+      groupId,
+      topics: [topic, foreign.redriveTopic],
+      ready: async () => {
+        const stopped = () => stopping;
+        if (!(await awaitForeignTopic({ transport, logger, topic, groupId, stopped }))) return false;
+        await startTail();
+        return true;
+      },
+      eachBatch: () => eachBatch,
+    });
   }
+
+  const supervisors = joins.map((g) =>
+    superviseGroup({
+      groupId: g.groupId,
+      topic: g.topics[0]!,
+      logger,
+      backoff,
+      join: async (hooks: ConsumeHooks): Promise<Consumption> => {
+        if (!(await g.ready())) return { stop: async () => undefined };
+        return transport.consume({
+          groupId: g.groupId,
+          topics: g.topics,
+          fromBeginning: true,
+          eachBatch: g.eachBatch(),
+          ...hooks,
+        });
+      },
+    }),
+  );
 
   return {
     groups: supervisors,
