@@ -12,6 +12,9 @@ export const HTTP_STATUS: Readonly<Partial<Record<LtyErrorCode, number>>> = Obje
   // An id holding U+0000 or a lone surrogate: no entity can have it.
   LTY_INVALID_ENTITY_REF: 404,
   LTY_COMMAND_REJECTED: 422,
+  // A reducer refused the event at apply time: the request conflicts with the entity's state now (409 Conflict);
+  // the same command may succeed once the state changes, unlike a 422, whose content is unprocessable as sent.
+  LTY_REJECTED: 409,
   // A key reused with other input, as the IETF Idempotency-Key draft and Stripe answer it.
   LTY_IDEMPOTENCY_CONFLICT: 422,
   // The read depended on a write that failed: 424 Failed Dependency. Retrying does not help until it is redriven.
@@ -41,6 +44,7 @@ function body(err: unknown): Record<string, unknown> {
   if (isLtyError(err, 'LTY_COMMAND_REJECTED')) {
     return { error: 'rejected', reason: err.reason };
   }
+  if (isLtyError(err, 'LTY_REJECTED')) return { error: 'refused', reason: err.reason, eventId: err.eventId };
   if (isLtyError(err, 'LTY_IDEMPOTENCY_CONFLICT')) {
     return { error: 'idempotency-key-reused', idempotencyKey: err.idempotencyKey, message: err.message };
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { LtyError, TransientError, reached } from '@listen-to-yourself/core';
-import type { ApplyChange, ApplyResult } from '@listen-to-yourself/core';
+import { LtyError, TransientError, decide, reached } from '@listen-to-yourself/core';
+import type { Announcement, ApplyChange, ApplyResult } from '@listen-to-yourself/core';
 import type { CqlClient } from './connection';
 import { isUnknownWriteOutcome, toStoreError } from './errors';
 import type { ResolvedCassandraOptions } from './options';
@@ -33,16 +33,16 @@ export async function applyChange<S>(
 ): Promise<ApplyResult<S>> {
   const { type, id } = change.entity;
   const keys = [type, id] as const;
-  const pending = new Map<string, { version: number; state: S }>();
+  const pending = new Map<string, ApplyResult<S>>();
   for (let attempt = 1; attempt <= ctx.opts.maxCasAttempts; attempt++) {
     if (attempt > 1) await contentionPause(attempt);
     const seen = await readForDecision(ctx, type, id, change.eventId);
     const ours = seen.marker?.writer === undefined ? undefined : pending.get(seen.marker.writer);
-    if (ours) return { status: 'applied', ...ours };
+    if (ours) return ours;
 
     const row = seen.state;
     if (row && reached(row.position, change.position)) {
-      return { status: 'duplicate', version: row.version, reason: 'position' };
+      return withPending({ status: 'duplicate', version: row.version, reason: 'position' }, row.outbox);
     }
     const pos = [change.position.topic, change.position.partition, toLong(change.position.offset)];
     if (seen.marker) {
@@ -57,32 +57,57 @@ export async function applyChange<S>(
         params: [...pos, ...keys, STATE_ROW, ...row.condition],
       };
       if ((await writeConditional(ctx, [advance])) === 'applied') {
-        return { status: 'duplicate', version: row.version, reason: 'event-id' };
+        return withPending({ status: 'duplicate', version: row.version, reason: 'event-id' }, row.outbox);
       }
       continue;
     }
 
-    const state = await change.update(row ? stateFromJson<S>(row.stateJson) : undefined, undefined);
-    const version = (row?.version ?? 0) + 1;
+    const current = row && row.version > 0 ? stateFromJson<S>(row.stateJson) : undefined;
+    const decided = await decide(change, current, undefined);
+    const rejected = decided.kind === 'rejected';
+    // A refusal keeps the state and version; it still writes the position, the marker and the outbox.
+    const version = (row?.version ?? 0) + (rejected ? 0 : 1);
+    const json = rejected ? (row?.stateJson ?? 'null') : stateToJson(decided.state);
+    const outbox = [...(row?.outbox ?? []), ...decided.announcements];
+    const outboxJson = JSON.stringify(outbox);
     const writer = randomUUID();
-    const json = stateToJson(state);
     const stateWrite = row
       ? {
           query: ctx.cql.updateState,
-          params: [json, toLong(version), ...pos, ...keys, STATE_ROW, ...row.condition],
+          params: [json, toLong(version), ...pos, outboxJson, ...keys, STATE_ROW, ...row.condition],
         }
-      : { query: ctx.cql.insertState, params: [...keys, STATE_ROW, json, toLong(version), ...pos] };
+      : {
+          query: ctx.cql.insertState,
+          params: [...keys, STATE_ROW, json, toLong(version), ...pos, outboxJson],
+        };
     const marker = {
       query: ctx.cql.insertMarker,
-      params: [...keys, markerRow(change.eventId), toLong(version), writer, ctx.opts.dedupTtlSeconds],
+      params: [
+        ...keys,
+        markerRow(change.eventId),
+        toLong(version),
+        writer,
+        rejected ? decided.rejection : null,
+        ctx.opts.dedupTtlSeconds,
+      ],
     };
+    const result: ApplyResult<S> = withPending(
+      rejected
+        ? { status: 'rejected', version, rejection: decided.rejection }
+        : { status: 'applied', version, state: decided.state },
+      outbox,
+    );
     const outcome = await writeConditional(ctx, [stateWrite, marker]);
-    if (outcome === 'applied') return { status: 'applied', version, state };
-    if (outcome === 'unknown') pending.set(writer, { version, state });
+    if (outcome === 'applied') return result;
+    if (outcome === 'unknown') pending.set(writer, result);
   }
   throw new TransientError(
     `cassandra: ${ctx.opts.maxCasAttempts} compare-and-set rounds on ${type}/${id} lost to other writers`,
   );
+}
+
+function withPending<S>(result: ApplyResult<S>, outbox: readonly Announcement[]): ApplyResult<S> {
+  return outbox.length > 0 ? { ...result, pending: [...outbox] } : result;
 }
 
 /** The state row and this event's marker, read at SERIAL so that an in-flight Paxos round is settled first. */
@@ -101,6 +126,28 @@ async function readForDecision(
   } catch (err) {
     throw toStoreError(err, 'read');
   }
+}
+
+/**
+ * Removes relayed announcements from the outbox: a write conditioned on the row as read, outbox included, so an
+ * apply or another relay in between makes it read and try again (never dropping what was appended meanwhile).
+ */
+export async function markRelayed(
+  ctx: ApplyContext,
+  entity: { type: string; id: string },
+  ids: readonly string[],
+): Promise<void> {
+  for (let attempt = 1; attempt <= ctx.opts.maxCasAttempts; attempt++) {
+    if (attempt > 1) await contentionPause(attempt);
+    const row = (await readForDecision(ctx, entity.type, entity.id, '')).state;
+    if (!row || row.outboxJson === null || !row.outbox.some((a) => ids.includes(a.id))) return;
+    const left = JSON.stringify(row.outbox.filter((a) => !ids.includes(a.id)));
+    const params = [left, entity.type, entity.id, STATE_ROW, ...row.condition, row.outboxJson];
+    if ((await writeConditional(ctx, [{ query: ctx.cql.markRelayed, params }])) === 'applied') return;
+  }
+  throw new TransientError(
+    `cassandra: ${ctx.opts.maxCasAttempts} rounds marking ${entity.type}/${entity.id}'s announcements relayed lost to other writers`,
+  );
 }
 
 /** Runs a conditional batch on one partition: applied, lost (a condition failed) or unknown (timed out). */

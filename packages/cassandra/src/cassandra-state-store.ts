@@ -1,6 +1,6 @@
 import { ConfigError, parseOptions, runPerEntity } from '@listen-to-yourself/core';
 import type { ApplyChange, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core';
-import { CONSISTENCY, applyChange, type ApplyContext } from './apply-change';
+import { CONSISTENCY, applyChange, markRelayed, type ApplyContext } from './apply-change';
 import { openClient, type CassandraConnection } from './connection';
 import { toStoreError } from './errors';
 import {
@@ -10,7 +10,8 @@ import {
   type ResolvedCassandraOptions,
 } from './options';
 import { stateFromJson, toStateRow } from './rows';
-import { STATE_ROW, createKeyspaceCql, createTableCql, statements } from './schema';
+import { STATE_ROW, createKeyspaceCql, createTableCql, markerRow, statements } from './schema';
+import { addMissingColumns } from './add-columns';
 
 /**
  * A StateStore on Cassandra (cassandra-driver 4.10). Each entity is one partition holding its state row and the
@@ -36,6 +37,7 @@ export function cassandraStateStore(
       try {
         await client.execute(createKeyspaceCql(opts));
         await client.execute(createTableCql(opts));
+        await addMissingColumns(client, opts);
       } catch (err) {
         throw toStoreError(err, 'init');
       }
@@ -51,6 +53,8 @@ export function cassandraStateStore(
         const row = rs.first();
         if (!row) return undefined;
         const stored = toStateRow(row);
+        // Version 0: only refused events reached the entity; no state was ever applied.
+        if (stored.version === 0) return undefined;
         return {
           state: stateFromJson<S>(stored.stateJson),
           version: stored.version,
@@ -58,6 +62,19 @@ export function cassandraStateStore(
         };
       } catch (err) {
         throw toStoreError(err, 'get');
+      }
+    },
+    markRelayed: (entity, ids) => (ids.length === 0 ? Promise.resolve() : markRelayed(ctx, entity, ids)),
+    async rejectionOf(entity, eventId) {
+      try {
+        const rs = await client.execute(ctx.cql.readRejection, [entity.type, entity.id, markerRow(eventId)], {
+          prepare: true,
+          consistency: CONSISTENCY[opts.consistency],
+        });
+        const reason: unknown = rs.first()?.['rejection'];
+        return typeof reason === 'string' ? reason : undefined;
+      } catch (err) {
+        throw toStoreError(err, 'rejectionOf');
       }
     },
     close() {

@@ -1,5 +1,5 @@
 import cassandra from 'cassandra-driver';
-import type { RecordPosition } from '@listen-to-yourself/core';
+import type { Announcement, RecordPosition } from '@listen-to-yourself/core';
 import { STATE_ROW } from './schema';
 
 /** An entity's state row as read. `state` is still JSON text: only a decision to return it parses it. */
@@ -9,6 +9,9 @@ export interface StateRow {
   readonly position: RecordPosition | undefined;
   /** The stored position columns as read, bound back unchanged into the next write's condition. */
   readonly condition: readonly unknown[];
+  /** The announcements not yet relayed, oldest first, and the column's text as read. */
+  readonly outbox: readonly Announcement[];
+  readonly outboxJson: string | null;
 }
 
 /** A dedup marker as read: which apply attempt wrote it. */
@@ -49,6 +52,8 @@ export function toStateRow(row: Row): StateRow {
     version: Number(decimal(row['version'])),
     position,
     condition: [row['version'], topic ?? null, partition ?? null, offset ?? null],
+    outbox: typeof row['outbox'] === 'string' ? (JSON.parse(row['outbox']) as Announcement[]) : [],
+    outboxJson: typeof row['outbox'] === 'string' ? row['outbox'] : null,
   };
 }
 

@@ -33,9 +33,17 @@ export function createTableCql(opts: ResolvedCassandraOptions): string {
     pos_partition int,
     pos_offset bigint,
     writer uuid,
+    outbox text,
+    rejection text,
     PRIMARY KEY ((entity_type, entity_id), row)
   )`;
 }
+
+/** Columns added after the first release, with their types: `init()` adds those a table lacks. */
+export const ADDED_COLUMNS: Readonly<Record<string, string>> = Object.freeze({
+  outbox: 'text',
+  rejection: 'text',
+});
 
 /** The statements of the store, all prepared; the keyspace and table are validated identifiers. */
 export function statements(opts: ResolvedCassandraOptions) {
@@ -47,17 +55,20 @@ export function statements(opts: ResolvedCassandraOptions) {
   const stateColumns = 'state, version, pos_topic, pos_partition, pos_offset';
   return {
     /** The state row and the marker of one event id, in one single-partition read. */
-    readForDecision: `SELECT row, ${stateColumns}, writer FROM ${t} ${where} AND row IN (?, ?)`,
-    readState: `SELECT ${stateColumns} FROM ${t} ${where} AND row = ?`,
+    readForDecision: `SELECT row, ${stateColumns}, writer, outbox FROM ${t} ${where} AND row IN (?, ?)`,
+    readState: `SELECT ${stateColumns}, outbox FROM ${t} ${where} AND row = ?`,
+    readRejection: `SELECT rejection FROM ${t} ${where} AND row = ?`,
+    // The outbox is the state row's column: every write of the state writes it in the same conditional batch.
     insertState:
-      `INSERT INTO ${t} (entity_type, entity_id, row, ${stateColumns}) ` +
-      'VALUES (?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS',
+      `INSERT INTO ${t} (entity_type, entity_id, row, ${stateColumns}, outbox) ` +
+      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS',
     updateState:
-      `UPDATE ${t} SET state = ?, version = ?, pos_topic = ?, pos_partition = ?, pos_offset = ? ` +
+      `UPDATE ${t} SET state = ?, version = ?, pos_topic = ?, pos_partition = ?, pos_offset = ?, outbox = ? ` +
       `${where} AND row = ? ${unchanged}`,
     insertMarker:
-      `INSERT INTO ${t} (entity_type, entity_id, row, version, writer) ` +
-      'VALUES (?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
+      `INSERT INTO ${t} (entity_type, entity_id, row, version, writer, rejection) ` +
+      'VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
+    markRelayed: `UPDATE ${t} SET outbox = ? ${where} AND row = ? ${unchanged} AND outbox = ?`,
     advancePosition:
       `UPDATE ${t} SET pos_topic = ?, pos_partition = ?, pos_offset = ? ` +
       `${where} AND row = ? ${unchanged}`,

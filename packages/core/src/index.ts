@@ -55,6 +55,7 @@ export type {
   AppliedOutcome,
   ConflictOutcome,
   DeadLetteredOutcome,
+  RejectedOutcome,
   EventOutcome,
   OutcomeEvent,
   PendingOutcome,
@@ -97,6 +98,10 @@ export type { CoalescedSend } from './transport/send-queue';
 export { normaliseHeaders } from './event/headers';
 
 export type { ApplyChange, ApplyResult, EntityRef, StateStore, StoredEntity } from './store/state-store';
+// Apply-time decisions: what reducers use (`ctx.emit`, `ctx.reject`) and what stores write (see `decide`).
+export type { DecisionContext, Rejection } from './announcements/decision-context';
+export { decide, decision } from './store/decision';
+export type { Announcement, Decided, Decision } from './store/decision';
 export { inMemoryStateStore, inMemoryStateStoreDefaults } from './store/in-memory-state-store';
 export type { InMemoryStateStore, InMemoryStateStoreOptions } from './store/in-memory-state-store';
 export { compareOffsets, nextOffset, reached } from './store/position';
@@ -138,6 +143,7 @@ export {
   InvalidTokenError,
   DeadLetteredError,
   IdempotencyConflictError,
+  ApplyRejectedError,
   messageOf,
 } from './errors/index';
 export { InvalidEntityRefError } from './errors/index';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { TransientError, reached } from '@listen-to-yourself/core';
-import type { ApplyChange, ApplyResult } from '@listen-to-yourself/core';
+import { TransientError, decide, reached } from '@listen-to-yourself/core';
+import type { Announcement, ApplyChange, ApplyResult, EntityRef } from '@listen-to-yourself/core';
 import { isDuplicateKey, isTransientMongoError, toStoreError } from './errors';
 import { pruneAfterWrite } from './prune';
-import { decodeIds, nextIds, revisionId, toPosition, type RevisionDoc } from './revision';
+import { decodeIds, decodeOutbox, nextIds, revisionId, toPosition, type RevisionDoc } from './revision';
 import { readLatest } from './read-latest';
 import type { StoreContext } from './store-context';
 
@@ -20,16 +20,17 @@ export async function applyChange<S>(
   change: ApplyChange<S, undefined>,
 ): Promise<ApplyResult<S>> {
   const { entity, eventId, position } = change;
-  const pending = new Map<string, { version: number; state: S }>();
+  const pending = new Map<string, ApplyResult<S>>();
   for (let attempt = 1; attempt <= ctx.opts.maxAttempts; attempt++) {
     if (attempt > 1) await contentionPause(attempt);
     const latest = await readLatest(ctx, entity);
     const remembered = decodeIds(latest);
     const ours = remembered.find((x) => x.e === eventId && pending.has(x.w));
     const won = ours && pending.get(ours.w);
-    if (won) return { status: 'applied', ...won };
+    if (won) return won;
+    const outbox = decodeOutbox(latest);
     if (latest && reached(latest.p, position)) {
-      return { status: 'duplicate', version: latest.v, reason: 'position' };
+      return withPending({ status: 'duplicate', version: latest.v, reason: 'position' }, outbox);
     }
 
     const now = Date.now();
@@ -39,25 +40,75 @@ export async function applyChange<S>(
     const base = { _id: revisionId(entity, r), t: entity.type, i: entity.id, r, p: toPosition(position), w };
     const common = { ...base, pw: latest?.w ?? null, at: new Date(now) };
     if (latest && remembered.some((x) => x.e === eventId && now - x.at <= ctx.opts.dedupWindowMs)) {
-      const advance = { ...common, v: latest.v, s: latest.s, ids: latest.ids };
+      const advance = { ...common, v: latest.v, s: latest.s, ids: latest.ids, ...outboxField(outbox) };
       if ((await insertRevision(ctx, advance)) === 'current') {
-        return { status: 'duplicate', version: latest.v, reason: 'event-id' };
+        return withPending({ status: 'duplicate', version: latest.v, reason: 'event-id' }, outbox);
       }
       continue;
     }
 
-    const state = await change.update(latest?.s as S | undefined, undefined);
-    const version = (latest?.v ?? 0) + 1;
+    const current = latest && latest.v > 0 ? (latest.s as S) : undefined;
+    const decided = await decide(change, current, undefined);
+    const rejected = decided.kind === 'rejected';
+    // A refusal keeps the state and version; its revision still carries the position, the id and the outbox.
+    const version = (latest?.v ?? 0) + (rejected ? 0 : 1);
+    const state = rejected ? (latest?.s ?? null) : decided.state;
     const { dedupWindowMs, maxRememberedEventIds } = ctx.opts;
-    const ids = nextIds(remembered, { e: eventId, at: now, w }, now, dedupWindowMs, maxRememberedEventIds);
-    pending.set(w, { version, state });
-    if ((await insertRevision(ctx, { ...common, v: version, s: state, ids })) === 'current') {
-      return { status: 'applied', version, state };
+    const id = rejected ? { e: eventId, at: now, w, x: decided.rejection } : { e: eventId, at: now, w };
+    const ids = nextIds(remembered, id, now, dedupWindowMs, maxRememberedEventIds);
+    const next = [...outbox, ...decided.announcements];
+    const result: ApplyResult<S> = withPending(
+      rejected
+        ? { status: 'rejected', version, rejection: decided.rejection }
+        : { status: 'applied', version, state: decided.state },
+      next,
+    );
+    pending.set(w, result);
+    if (
+      (await insertRevision(ctx, { ...common, v: version, s: state, ids, ...outboxField(next) })) ===
+      'current'
+    ) {
+      return result;
     }
   }
   throw new TransientError(
     `mongo: ${ctx.opts.maxAttempts} compare-and-set rounds on ${entity.type}/${entity.id} lost to other writers`,
   );
+}
+
+/**
+ * Removes relayed announcements from the outbox by inserting the next revision without them (same state,
+ * version, position and ids): the same compare-and-set as an apply, so what an apply appended meanwhile stays.
+ */
+export async function markRelayed(
+  ctx: StoreContext,
+  entity: EntityRef,
+  ids: readonly string[],
+): Promise<void> {
+  for (let attempt = 1; attempt <= ctx.opts.maxAttempts; attempt++) {
+    if (attempt > 1) await contentionPause(attempt);
+    const latest = await readLatest(ctx, entity);
+    const outbox = decodeOutbox(latest);
+    if (!latest || !outbox.some((a) => ids.includes(a.id))) return;
+    const w = randomBytes(9).toString('base64url');
+    const r = latest.r + 1;
+    const { v, s, p, ids: remembered } = latest;
+    const left = outbox.filter((a) => !ids.includes(a.id));
+    const doc = { _id: revisionId(entity, r), t: entity.type, i: entity.id, r, v, s, p, ids: remembered, w };
+    const full: RevisionDoc = { ...doc, pw: latest.w, at: new Date(), ...outboxField(left) };
+    if ((await insertRevision(ctx, full)) === 'current') return;
+  }
+  throw new TransientError(
+    `mongo: ${ctx.opts.maxAttempts} rounds marking ${entity.type}/${entity.id}'s announcements relayed lost to other writers`,
+  );
+}
+
+function outboxField(outbox: readonly Announcement[]): { o?: string } {
+  return outbox.length > 0 ? { o: JSON.stringify(outbox) } : {};
+}
+
+function withPending<S>(result: ApplyResult<S>, outbox: readonly Announcement[]): ApplyResult<S> {
+  return outbox.length > 0 ? { ...result, pending: [...outbox] } : result;
 }
 
 /**

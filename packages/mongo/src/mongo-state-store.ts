@@ -1,12 +1,12 @@
 import { parseOptions, runPerEntity } from '@listen-to-yourself/core';
 import type { ApplyChange, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core';
-import { applyChange } from './apply-change';
+import { applyChange, markRelayed } from './apply-change';
 import { openClient, type MongoConnection } from './connection';
 import { toStoreError } from './errors';
 import { mongoOptionsSchema, mongoStateStoreDefaults, type MongoStateStoreOptions } from './options';
 import { pruneRevisions } from './prune';
 import { readLatest } from './read-latest';
-import { toPosition, type RevisionDoc } from './revision';
+import { decodeIds, toPosition, type RevisionDoc } from './revision';
 import type { StoreContext } from './store-context';
 
 /** The Mongo store: a StateStore plus on-demand pruning. */
@@ -52,8 +52,14 @@ export function mongoStateStore(
     applyBatch: (changes) => runPerEntity(changes, opts.batchConcurrency, apply),
     async get<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined> {
       const latest = await readLatest(ctx, entity);
-      if (!latest) return undefined;
+      // Version 0: only refused events reached the entity; no state was ever applied.
+      if (!latest || latest.v === 0) return undefined;
       return { state: latest.s as S, version: latest.v, position: toPosition(latest.p) };
+    },
+    markRelayed: (entity, ids) => (ids.length === 0 ? Promise.resolve() : markRelayed(ctx, entity, ids)),
+    async rejectionOf(entity, eventId) {
+      const found = decodeIds(await readLatest(ctx, entity)).find((x) => x.e === eventId);
+      return found && Date.now() - found.at <= opts.dedupWindowMs ? found.x : undefined;
     },
     pruneRevisions: (entity, keep = opts.keepRevisions) => pruneRevisions(ctx, entity, Math.max(1, keep)),
     close() {

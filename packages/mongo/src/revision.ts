@@ -1,4 +1,4 @@
-import type { EntityRef, RecordPosition } from '@listen-to-yourself/core';
+import type { Announcement, EntityRef, RecordPosition } from '@listen-to-yourself/core';
 
 /** One event id the entity remembers: when it was applied and by which write (for unknown outcomes). */
 export interface RememberedId {
@@ -7,6 +7,8 @@ export interface RememberedId {
   readonly at: number;
   /** The writer token of the revision that applied it. */
   readonly w: string;
+  /** The reason, when the event was refused rather than applied. */
+  readonly x?: string;
 }
 
 /**
@@ -32,6 +34,11 @@ export interface RevisionDoc {
    * 60 ms as text).
    */
   readonly ids: string;
+  /**
+   * The outbox: announcements not yet relayed, oldest first, as JSON text (absent in revisions written before
+   * announcements existed). Carried from revision to revision like `ids`, so it is written by the same insert.
+   */
+  readonly o?: string;
   /** A token unique to the write that inserted this revision. */
   readonly w: string;
   /** The token of the revision this one was built on (null for revision 1): lets a writer see it was built upon. */
@@ -57,12 +64,19 @@ export function toPosition(p: RecordPosition): RecordPosition {
 /** Decodes a revision's remembered event ids. */
 export function decodeIds(doc: RevisionDoc | null): RememberedId[] {
   if (!doc) return [];
-  return (JSON.parse(doc.ids) as [string, number, string][]).map(([e, at, w]) => ({ e, at, w }));
+  return (JSON.parse(doc.ids) as [string, number, string, string?][]).map(([e, at, w, x]) =>
+    x === undefined ? { e, at, w } : { e, at, w, x },
+  );
 }
 
 /** Encodes remembered event ids for a revision. */
 export function encodeIds(ids: readonly RememberedId[]): string {
-  return JSON.stringify(ids.map((x) => [x.e, x.at, x.w]));
+  return JSON.stringify(ids.map((i) => (i.x === undefined ? [i.e, i.at, i.w] : [i.e, i.at, i.w, i.x])));
+}
+
+/** Decodes a revision's outbox. */
+export function decodeOutbox(doc: RevisionDoc | null): Announcement[] {
+  return doc?.o ? (JSON.parse(doc.o) as Announcement[]) : [];
 }
 
 /** The ids the next revision carries: those still within the window, plus `added`, capped to the newest `max`. */

@@ -1,4 +1,4 @@
-import { reached, type ApplyChange, type ApplyResult } from '@listen-to-yourself/core';
+import { decide, reached, type ApplyChange, type ApplyResult, type Decided } from '@listen-to-yourself/core';
 import type { PoolClient } from 'pg';
 import { entityKey, lockEntities, type AppliedEventId, type LockedEntity } from './lock-entities';
 import type { PostgresTables } from './tables';
@@ -23,8 +23,11 @@ export async function applyChanges<S>(
   for (const change of changes) {
     const row = rows.get(entityKey(change.entity))!;
     const result = await applyToRow(client, row, change);
-    if (result.status === 'applied') applied.push({ entity: change.entity, eventId: change.eventId });
-    results.push(result);
+    if (result.status !== 'duplicate') {
+      const rejection = result.status === 'rejected' ? result.rejection : null;
+      applied.push({ entity: change.entity, eventId: change.eventId, rejection });
+    }
+    results.push(row.outbox.length > 0 ? { ...result, pending: [...row.outbox] } : result);
   }
   await writeEntities(client, tables, [...rows.values()], applied);
   return results;
@@ -45,16 +48,20 @@ async function applyToRow<S>(
   }
   // Parsed from the stored text every time, so that each change sees the state exactly as a later read would.
   const current = row.version === 0 ? undefined : (JSON.parse(row.stateText) as S);
-  let state: S;
+  let decided: Decided<S>;
   try {
-    state = await change.update(current, client);
+    decided = await decide(change, current, client);
   } catch (err) {
     throw new UserCodeError(err);
   }
-  row.stateText = JSON.stringify(state) ?? 'null';
-  row.version += 1;
   row.position = change.position;
   row.seen.add(change.eventId);
+  row.outbox.push(...decided.announcements);
   row.dirty = true;
-  return { status: 'applied', version: row.version, state };
+  if (decided.kind === 'rejected') {
+    return { status: 'rejected', version: row.version, rejection: decided.rejection };
+  }
+  row.stateText = JSON.stringify(decided.state) ?? 'null';
+  row.version += 1;
+  return { status: 'applied', version: row.version, state: decided.state };
 }

@@ -1,4 +1,10 @@
-import { reached, type ApplyChange, type EntityRef, type RecordPosition } from '@listen-to-yourself/core';
+import {
+  reached,
+  type Announcement,
+  type ApplyChange,
+  type EntityRef,
+  type RecordPosition,
+} from '@listen-to-yourself/core';
 import type { PoolClient } from 'pg';
 import { positionOf, type PositionColumns } from './position-columns';
 import type { PostgresTables } from './tables';
@@ -13,14 +19,17 @@ export interface LockedEntity {
   position: RecordPosition | undefined;
   /** Event ids (among those of the transaction's changes) applied to this entity within the dedup window. */
   readonly seen: Set<string>;
+  /** The announcements not yet relayed, oldest first. */
+  outbox: Announcement[];
   /** True once the row must be written back. */
   dirty: boolean;
 }
 
-/** One applied event id, to record in the dedup table. */
+/** One applied (or refused) event id, to record in the dedup table. */
 export interface AppliedEventId {
   readonly entity: EntityRef;
   readonly eventId: string;
+  readonly rejection: string | null;
 }
 
 interface Row extends PositionColumns {
@@ -28,6 +37,7 @@ interface Row extends PositionColumns {
   entity_id: string;
   state: string;
   version: string;
+  outbox: string;
 }
 
 /** The map key of an entity. */
@@ -36,7 +46,7 @@ export const entityKey = (e: EntityRef): string => `${e.type}\u0000${e.id}`;
 // State, version and offset come back as text so that the user's own pg type parsers (on a pool they pass in)
 // cannot change what the store reads.
 const lockSql = (t: PostgresTables) => `
-  SELECT e.entity_type, e.entity_id, e.state::text AS state, e.version::text AS version,
+  SELECT e.entity_type, e.entity_id, e.state::text AS state, e.version::text AS version, e.outbox::text AS outbox,
          e.position_topic, e.position_partition, e.position_offset::text AS position_offset
   FROM ${t.entities} e
   JOIN unnest($1::text[], $2::text[]) AS k(entity_type, entity_id) USING (entity_type, entity_id)
@@ -49,7 +59,7 @@ const createSql = (t: PostgresTables) => `
   SELECT k.entity_type, k.entity_id, 'null'::jsonb, 0 FROM unnest($1::text[], $2::text[]) AS k(entity_type, entity_id)
   ORDER BY 1, 2
   ON CONFLICT (entity_type, entity_id) DO NOTHING
-  RETURNING entity_type, entity_id, state::text AS state, version::text AS version,
+  RETURNING entity_type, entity_id, state::text AS state, version::text AS version, outbox::text AS outbox,
             position_topic, position_partition, position_offset::text AS position_offset`;
 
 const seenSql = (t: PostgresTables) => `
@@ -139,6 +149,7 @@ function toLocked(row: Row): LockedEntity {
     stateText: row.state,
     version: Number(row.version),
     position,
+    outbox: JSON.parse(row.outbox) as Announcement[],
     seen: new Set(),
     dirty: false,
   };

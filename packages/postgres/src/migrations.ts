@@ -37,6 +37,15 @@ export const migrations: readonly Migration[] = Object.freeze([
       );
       CREATE INDEX ${quoteIdent(`${prefix}applied_events_applied_at_idx`)} ON ${t.appliedEvents} (applied_at);`,
   },
+  {
+    version: 2,
+    name: 'outbox and refusals',
+    // The outbox lives in the entity's row, so the apply transaction that writes the state writes it too; a
+    // refusal's reason lives in the event's dedup row.
+    sql: (t) => `
+      ALTER TABLE ${t.entities} ADD COLUMN outbox jsonb NOT NULL DEFAULT '[]'::jsonb;
+      ALTER TABLE ${t.appliedEvents} ADD COLUMN rejection text;`,
+  },
 ]);
 
 // First key of the two-key advisory lock ('LTY'), so that ours cannot meet an application's one-key locks.

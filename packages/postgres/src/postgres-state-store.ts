@@ -3,6 +3,7 @@ import pg, { type Pool, type PoolClient } from 'pg';
 import { applyChanges } from './apply-changes';
 import { deleteExpiredEventIds, startCleanupTimer, type CleanupTimer } from './dedup-cleanup';
 import { migrate } from './migrations';
+import { markRelayed, rejectionOf } from './outbox';
 import { parsePostgresOptions, type PostgresConnection, type PostgresStateStoreOptions } from './options';
 import { positionOf, type PositionColumns } from './position-columns';
 import { tableNames, type PostgresTables } from './tables';
@@ -109,6 +110,9 @@ export function postgresStateStore(
       if (!row) return undefined;
       return { state: JSON.parse(row.state) as S, version: Number(row.version), position: positionOf(row) };
     },
+
+    markRelayed: (entity, ids) => markRelayed(pool, tables, entity, ids),
+    rejectionOf: (entity, eventId) => rejectionOf(pool, tables, opts.dedupWindowMs, entity, eventId),
 
     close() {
       closing ??= (async () => {

@@ -4,21 +4,24 @@ import type { PostgresTables } from './tables';
 
 const writeSql = (t: PostgresTables) => `
   WITH v AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::int4[], $7::int8[])
-      AS v(entity_type, entity_id, state, version, topic, part, off)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::int4[], $7::int8[],
+                         $11::text[])
+      AS v(entity_type, entity_id, state, version, topic, part, off, outbox)
   ), written AS (
     UPDATE ${t.entities} e
     SET state = v.state::jsonb, version = v.version, position_topic = v.topic, position_partition = v.part,
-        position_offset = v.off, updated_at = now()
+        position_offset = v.off, outbox = v.outbox::jsonb, updated_at = now()
     FROM v WHERE e.entity_type = v.entity_type AND e.entity_id = v.entity_id
   )
-  INSERT INTO ${t.appliedEvents} (entity_type, entity_id, event_id, applied_at)
-  SELECT d.entity_type, d.entity_id, d.event_id, now()
-  FROM unnest($8::text[], $9::text[], $10::text[]) AS d(entity_type, entity_id, event_id)
-  ON CONFLICT (entity_type, entity_id, event_id) DO UPDATE SET applied_at = excluded.applied_at`;
+  INSERT INTO ${t.appliedEvents} (entity_type, entity_id, event_id, applied_at, rejection)
+  SELECT d.entity_type, d.entity_id, d.event_id, now(), d.rejection
+  FROM unnest($8::text[], $9::text[], $10::text[], $12::text[]) AS d(entity_type, entity_id, event_id, rejection)
+  ON CONFLICT (entity_type, entity_id, event_id)
+    DO UPDATE SET applied_at = excluded.applied_at, rejection = excluded.rejection`;
 
 /**
- * Writes the dirty rows and records the applied event ids, in one statement. An id still in the table but past
+ * Writes the dirty rows (state, version, position and outbox) and records the applied or refused event ids, in
+ * one statement. An id still in the table but past
  * the window (not yet cleaned up) gets a fresh timestamp.
  */
 export async function writeEntities(
@@ -40,5 +43,7 @@ export async function writeEntities(
     applied.map((a) => a.entity.type),
     applied.map((a) => a.entity.id),
     applied.map((a) => a.eventId),
+    dirty.map((r) => JSON.stringify(r.outbox)),
+    applied.map((a) => a.rejection),
   ]);
 }

@@ -11,6 +11,7 @@ import type {
   TransientError,
   TransportError,
 } from './errors';
+import type { ApplyRejectedError } from './apply-rejected-error';
 import type { InvalidEntityRefError } from './invalid-entity-ref-error';
 import type { LtyError, LtyErrorCode } from './lty-error';
 import type { DeadLetteredError, IdempotencyConflictError, InvalidTokenError } from './outcome-errors';
@@ -38,6 +39,7 @@ export interface LtyErrorClasses {
   LTY_INVALID_TOKEN: InvalidTokenError;
   LTY_DEAD_LETTERED: DeadLetteredError;
   LTY_IDEMPOTENCY_CONFLICT: IdempotencyConflictError;
+  LTY_REJECTED: ApplyRejectedError;
 }
 
 /** The error type `isLtyError(err, code)` narrows to. */

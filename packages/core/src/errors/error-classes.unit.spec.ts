@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { LtyErrorClasses } from './error-classes';
+import { ApplyRejectedError } from './apply-rejected-error';
 import { CommandValidationError, TimeoutError } from './errors';
 import { isLtyError, type LtyErrorCode } from './lty-error';
 
@@ -9,6 +10,14 @@ describe('isLtyError narrowing', () => {
     if (!isLtyError(err, 'LTY_COMMAND_VALIDATION')) throw new Error('not recognised');
     expectTypeOf(err).toEqualTypeOf<CommandValidationError>();
     expect(err.issues[0]!.path).toEqual(['a']);
+  });
+
+  it('narrows LTY_REJECTED to ApplyRejectedError, with its reason and event id', () => {
+    const err: unknown = new ApplyRejectedError('out of stock', 'e-1');
+    expect(isLtyError(err, 'LTY_DEAD_LETTERED')).toBe(false);
+    if (!isLtyError(err, 'LTY_REJECTED')) throw new Error('not recognised');
+    expectTypeOf(err).toEqualTypeOf<ApplyRejectedError>();
+    expect([err.reason, err.eventId, err.retriable]).toEqual(['out of stock', 'e-1', false]);
   });
 
   it('still checks the code at run time', () => {

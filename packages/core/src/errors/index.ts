@@ -18,3 +18,4 @@ export {
 export type { ValidationIssue } from './errors';
 export { InvalidEntityRefError } from './invalid-entity-ref-error';
 export { DeadLetteredError, IdempotencyConflictError, InvalidTokenError } from './outcome-errors';
+export { ApplyRejectedError } from './apply-rejected-error';

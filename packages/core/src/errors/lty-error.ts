@@ -21,7 +21,8 @@ export type LtyErrorCode =
   | 'LTY_INVALID_ENTITY_REF'
   | 'LTY_INVALID_TOKEN'
   | 'LTY_DEAD_LETTERED'
-  | 'LTY_IDEMPOTENCY_CONFLICT';
+  | 'LTY_IDEMPOTENCY_CONFLICT'
+  | 'LTY_REJECTED';
 
 export interface LtyErrorOptions {
   retriable?: boolean;

@@ -46,15 +46,22 @@ export async function recordConflict(ledger: IdempotencyLedger, record: Incoming
 }
 
 /**
- * After an own event was applied (or found applied before): a redriven copy records 'applied' under its event
- * id, so the token of the original delivery, whose position the DLQ names, reads as applied from then on.
+ * After an own event was applied or refused (or found so before): a redriven copy records 'applied' (or
+ * 'rejected', as `rejection` tells) under its event id, so the token of the original delivery, whose position the
+ * DLQ names, reads so from then on.
  */
 export async function recordRedriveApplied(
   ledger: IdempotencyLedger | undefined,
   record: IncomingRecord,
+  rejection: () => Promise<string | undefined>,
 ): Promise<void> {
   const redriveId = record.headers[REDRIVE_HEADERS.id];
   const eventId = record.headers[HEADERS.eventId];
   if (!ledger || !redriveId || !eventId) return;
-  await ledger.record(eventId, positionOf(record), { status: 'applied', redriveId });
+  const reason = await rejection();
+  await ledger.record(
+    eventId,
+    positionOf(record),
+    reason === undefined ? { status: 'applied', redriveId } : { status: 'rejected', redriveId, reason },
+  );
 }

@@ -3,7 +3,7 @@ import type { RecordPosition } from '../store/position';
 
 /** The event a status is about, as its token names it. */
 export interface OutcomeEvent {
-  /** Carried by tokens of commands sent with an idempotency key, else known from a dead letter when there is one. */
+  /** Carried by tokens (older tokens: only for commands sent with an idempotency key), or known from a dead letter. */
   readonly eventId: string | undefined;
   readonly type: string;
   readonly key: string;
@@ -36,6 +36,17 @@ export interface ConflictOutcome {
   readonly idempotencyKey: string;
 }
 
+/**
+ * The event's reducer refused it (`ctx.reject`): the state is as it was; the refusal's announcements, if any,
+ * are relayed to Kafka.
+ */
+export interface RejectedOutcome {
+  readonly status: 'rejected';
+  readonly event: OutcomeEvent;
+  /** The reason the reducer gave. */
+  readonly reason: string;
+}
+
 /** Not settled when the bound passed: not yet handled, or handled where this instance cannot see it yet. */
 export interface PendingOutcome {
   readonly status: 'pending';
@@ -43,7 +54,8 @@ export interface PendingOutcome {
 }
 
 /** What became of one event of a token. Match on `status`; more statuses may be added, so keep a default. */
-export type EventOutcome = AppliedOutcome | DeadLetteredOutcome | ConflictOutcome | PendingOutcome;
+export type EventOutcome =
+  AppliedOutcome | RejectedOutcome | DeadLetteredOutcome | ConflictOutcome | PendingOutcome;
 
 /** The settled statuses: every status but `pending`. */
 export type SettledOutcome = Exclude<EventOutcome, PendingOutcome>;

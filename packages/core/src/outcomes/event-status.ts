@@ -52,6 +52,8 @@ export async function eventStatus(
       return { status: 'conflict', event, idempotencyKey: recorded.idempotencyKey };
     }
   }
+  const rejection = await rejectionOf(deps, entry);
+  if (rejection !== undefined) return { status: 'rejected', event, reason: rejection };
   if (tail) {
     // Even a caller that will not wait (timeoutMs 0) gets one real look at the DLQ.
     const until = Math.max(deadlineMs, Date.now() + CATCH_UP_FLOOR_MS);
@@ -61,6 +63,13 @@ export async function eventStatus(
     if (late) return deadOrRedriven(deps, event, late);
   }
   return { status: 'applied', event };
+}
+
+/** The refusal stored with the event's dedup record, written in the same atomic step as "handled". */
+async function rejectionOf(deps: StatusDeps, entry: TokenEntry): Promise<string | undefined> {
+  const entity = deps.entityOfType.get(entry.type);
+  if (!deps.store || entity === undefined || entry.eventId === undefined) return undefined;
+  return deps.store.rejectionOf({ type: entity, id: entry.key }, entry.eventId);
 }
 
 async function handled(deps: StatusDeps, entry: TokenEntry): Promise<boolean> {
@@ -84,6 +93,7 @@ async function deadOrRedriven(
   if (event.eventId !== undefined && deps.ledger) {
     const recorded = await deps.ledger.outcomeOf(event.eventId);
     if (recorded?.status === 'applied') return { status: 'applied', event };
+    if (recorded?.status === 'rejected') return { status: 'rejected', event, reason: recorded.reason };
   }
   const parked = dead.reason === 'parked';
   return { status: 'dead-lettered', event, reason: dead.reason, parked, error: dead.error };

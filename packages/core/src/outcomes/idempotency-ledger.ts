@@ -12,10 +12,11 @@ interface LedgerRecord {
   readonly eventId: string;
 }
 
-/** An outcome recorded at apply time: a conflict, or an event applied from a redriven copy. */
+/** An outcome recorded at apply time: a conflict, or an event applied (or refused) from a redriven copy. */
 export type RecordedOutcome =
   | { readonly status: 'conflict'; readonly idempotencyKey: string }
-  | { readonly status: 'applied'; readonly redriveId: string };
+  | { readonly status: 'applied'; readonly redriveId: string }
+  | { readonly status: 'rejected'; readonly redriveId: string; readonly reason: string };
 
 /** One event's claim on its idempotency key. */
 export interface ClaimInput {

@@ -1,3 +1,4 @@
+import { ApplyRejectedError } from '../errors/apply-rejected-error';
 import { messageOf, TimeoutError } from '../errors/errors';
 import { DeadLetteredError, IdempotencyConflictError, InvalidTokenError } from '../errors/outcome-errors';
 import { classifyFailure } from '../retry/classify';
@@ -10,7 +11,10 @@ import { eventStatus, type StatusDeps } from './event-status';
 export interface TokenOutcomes {
   /** Called for every event the self-subscriber settled (applied, dead-lettered, parked, conflict). Cheap when nobody waits. */
   readonly onApplied: (position: RecordPosition) => void;
-  /** Resolves once every event is applied; rejects at once for a dead letter or a conflict, at the bound with TimeoutError. */
+  /**
+   * Resolves once every event is applied; rejects at once for a refusal, a dead letter or a conflict, at the
+   * bound with TimeoutError.
+   */
   waitForApplied(token: string, timeoutMs: number): Promise<void>;
   /** Each event's status once all are settled or the bound passed (pending ones then), without throwing for them. */
   outcome(token: string, timeoutMs: number): Promise<TokenOutcome>;
@@ -102,6 +106,9 @@ export function tokenOutcomes(deps: StatusDeps & { readonly topic: string }): To
           reason: failure.reason,
           error: failure.error,
         });
+      }
+      if (failure?.status === 'rejected') {
+        throw new ApplyRejectedError(failure.reason, failure.event.eventId);
       }
       if (failure?.status === 'conflict') {
         throw new IdempotencyConflictError(failure.idempotencyKey, failure.event.eventId);

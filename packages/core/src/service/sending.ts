@@ -54,7 +54,7 @@ export function commandSender(deps: {
         position: positions[i]!,
         key: e.key,
         type: e.definition.type,
-        ...(fingerprint === undefined ? {} : { eventId: e.id }),
+        eventId: e.id,
       })),
     );
     return { eventIds: events.map((e) => e.id), positions, token };

@@ -39,14 +39,14 @@ export interface Service {
     options?: SendOptions,
   ): Promise<Receipt>;
   /**
-   * Resolves once the store applied every event of the token. Rejects at once with DeadLetteredError or
-   * IdempotencyConflictError when an event will not be applied, with TimeoutError past the bound, with
-   * InvalidTokenError for a token this service did not make.
+   * Resolves once the store applied every event of the token. Rejects at once with ApplyRejectedError,
+   * DeadLetteredError or IdempotencyConflictError when an event will not be applied, with TimeoutError past the
+   * bound, with InvalidTokenError for a token this service did not make.
    */
   waitForApplied(token: string, options?: { timeoutMs?: number }): Promise<void>;
   /**
-   * Each event's status (applied, dead-lettered, conflict), waiting up to `timeoutMs` for all to settle; those
-   * still unsettled then are pending. Rejects only for an invalid token or a fault that does not heal.
+   * Each event's status (applied, rejected, dead-lettered, conflict), waiting up to `timeoutMs` for all to
+   * settle; those still unsettled then are pending. Rejects only for an invalid token or a fault that does not heal.
    */
   outcome(token: string, options?: { timeoutMs?: number }): Promise<TokenOutcome>;
   /** Reads an entity from the service's store. InvalidEntityRefError for a type or id no store can hold. */

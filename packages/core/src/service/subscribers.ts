@@ -6,6 +6,7 @@ import type { AnyHandler } from '../subscriber/handlers';
 import { createParking } from '../subscriber/parking';
 import { createBatchHandler, type WorkerDeps } from '../subscriber/partition-worker';
 import type { Consumption } from '../transport/transport';
+import { announcerOf } from '../announcements/announcer-of';
 import { followUps } from './follow-ups';
 import { awaitForeignTopic, startOnce } from './foreign-join';
 import { superviseGroup, type ConsumeHooks, type GroupSupervisor } from './group-supervisor';
@@ -13,7 +14,7 @@ import type { Lifecycle } from './lifecycle-state';
 import type { SubscriptionPlan } from './topic-plan';
 
 /** What every group's batches share (a group's own id, routes and parking are added here, follow-ups too). */
-export type CommonDeps = Omit<WorkerDeps, 'groupId' | 'routes' | 'parking' | 'emit'> & {
+export type CommonDeps = Omit<WorkerDeps, 'groupId' | 'routes' | 'parking' | 'emit' | 'announcer'> & {
   /** The service's name and own topic: where follow-up events without a topic of their own go. */
   readonly service: string;
   readonly ownTopic: string;
@@ -65,7 +66,12 @@ export function createSubscribers(options: SubscribersOptions): Subscribers {
   const { own, subscriptions, lifecycle } = options;
   const { service, ownTopic, ...shared } = options.common;
   const { transport, logger } = shared;
-  const common = { ...shared, emit: followUps({ service, ownTopic, codec: shared.codec, transport }) };
+  const { codec, store, counters } = shared;
+  const common = {
+    ...shared,
+    emit: followUps({ service, ownTopic, codec, transport }),
+    announcer: announcerOf({ service, ownTopic, codec, transport, store, counters, logger }),
+  };
   const maxDelayMs = options.restartMaxDelayMs;
   const backoff = exponential({ initialDelayMs: Math.min(500, maxDelayMs), maxDelayMs });
   const tails: DlqTail[] = [];

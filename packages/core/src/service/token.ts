@@ -8,8 +8,8 @@ export interface TokenEntry {
   readonly key: string;
   readonly type: string;
   /**
-   * The event's id, carried for commands sent with an idempotency key: their outcome (a conflict) is recorded by
-   * event id. Absent otherwise, which keeps the token short.
+   * The event's id: outcomes (a conflict, a refusal) are recorded by event id. Absent in tokens made by versions
+   * that carried it only for commands sent with an idempotency key.
    */
   readonly eventId?: string;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOptions } from '../service/parse-options';
+import { decide, type Announcement } from './decision';
 import { reached, type RecordPosition } from './position';
 import type { ApplyChange, ApplyResult, EntityRef, StateStore, StoredEntity } from './state-store';
 
@@ -16,8 +17,13 @@ interface Row {
   state: unknown;
   version: number;
   position: RecordPosition | undefined;
-  applied: Map<string, number>;
+  /** Applied (or refused) event ids: when, and the refusal's reason. */
+  applied: Map<string, { at: number; rejection?: string }>;
+  outbox: Announcement[];
 }
+
+const withPending = <T extends object>(result: T, row: Row | undefined): T =>
+  row && row.outbox.length > 0 ? { ...result, pending: [...row.outbox] } : result;
 
 /** The in-memory store also exposes its rows for assertions in users' unit tests. */
 export interface InMemoryStateStore extends StateStore<undefined> {
@@ -56,20 +62,27 @@ export function inMemoryStateStore(options: InMemoryStateStoreOptions = {}): InM
       const row = rows.get(key);
       const now = Date.now();
       if (row && reached(row.position, change.position)) {
-        return { status: 'duplicate', version: row.version, reason: 'position' } as const;
+        return withPending({ status: 'duplicate', version: row.version, reason: 'position' } as const, row);
       }
-      const seenAt = row?.applied.get(change.eventId);
-      if (row && seenAt !== undefined && now - seenAt <= opts.dedupWindowMs) {
+      const seen = row?.applied.get(change.eventId);
+      if (row && seen !== undefined && now - seen.at <= opts.dedupWindowMs) {
         row.position = change.position;
-        return { status: 'duplicate', version: row.version, reason: 'event-id' } as const;
+        return withPending({ status: 'duplicate', version: row.version, reason: 'event-id' } as const, row);
       }
-      const state = await change.update(row?.state as S | undefined, undefined);
-      const applied = row?.applied ?? new Map<string, number>();
-      for (const [id, at] of applied) if (now - at > opts.dedupWindowMs) applied.delete(id);
-      applied.set(change.eventId, now);
-      const version = (row?.version ?? 0) + 1;
-      rows.set(key, { state: structuredClone(state), version, position: change.position, applied });
-      return { status: 'applied', version, state } as const;
+      const decided = await decide(change, row?.state as S | undefined, undefined);
+      const applied = new Map(row?.applied);
+      for (const [id, at] of applied) if (now - at.at > opts.dedupWindowMs) applied.delete(id);
+      const rejection = decided.kind === 'rejected' ? decided.rejection : undefined;
+      applied.set(change.eventId, rejection === undefined ? { at: now } : { at: now, rejection });
+      const outbox = [...(row?.outbox ?? []), ...structuredClone(decided.announcements)];
+      const version = (row?.version ?? 0) + (decided.kind === 'applied' ? 1 : 0);
+      const state = decided.kind === 'applied' ? structuredClone(decided.state) : row?.state;
+      const next: Row = { state, version, position: change.position, applied, outbox };
+      rows.set(key, next);
+      if (decided.kind === 'rejected') {
+        return withPending({ status: 'rejected', version, rejection: decided.rejection } as const, next);
+      }
+      return withPending({ status: 'applied', version, state: decided.state } as const, next);
     });
   }
 
@@ -84,16 +97,28 @@ export function inMemoryStateStore(options: InMemoryStateStoreOptions = {}): InM
     },
     async get<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined> {
       const row = rows.get(rowKey(entity));
-      if (!row) return undefined;
+      if (!row || row.version === 0) return undefined;
       return { state: structuredClone(row.state) as S, version: row.version, position: row.position };
     },
     entities<S>(type: string) {
       const out = new Map<string, StoredEntity<S>>();
       for (const [key, row] of rows) {
         const [t, id] = key.split('\u0000') as [string, string];
-        if (t === type) out.set(id, { state: row.state as S, version: row.version, position: row.position });
+        if (t === type && row.version > 0)
+          out.set(id, { state: row.state as S, version: row.version, position: row.position });
       }
       return out;
+    },
+    async markRelayed(entity: EntityRef, ids: readonly string[]) {
+      const key = rowKey(entity);
+      await withLock(key, async () => {
+        const row = rows.get(key);
+        if (row) row.outbox = row.outbox.filter((a) => !ids.includes(a.id));
+      });
+    },
+    async rejectionOf(entity: EntityRef, eventId: string) {
+      const seen = rows.get(rowKey(entity))?.applied.get(eventId);
+      return seen && Date.now() - seen.at <= opts.dedupWindowMs ? seen.rejection : undefined;
     },
     async close() {},
   };

@@ -1,3 +1,4 @@
+import type { Announcement, Decision } from './decision';
 import type { RecordPosition } from './position';
 
 /** Identifies one aggregate's state: its type (e.g. `'order'`) and its id (the event key). */
@@ -14,16 +15,37 @@ export interface ApplyChange<S = unknown, Tx = unknown> {
   /** The record's position: a change at or before the entity's stored position is a duplicate. */
   readonly position: RecordPosition;
   /**
-   * Computes the next state from the current one (undefined for a new entity). May be called more than once
-   * when a store retries a lost compare-and-set, so it must not have effects outside `tx`.
+   * Computes the next state from the current one (undefined for a new entity), or a {@link Decision}: a refusal
+   * and announcements for the entity's outbox. May be called more than once when a store retries a lost
+   * compare-and-set, so it must not have effects outside `tx`.
    */
-  readonly update: (current: S | undefined, tx: Tx) => S | Promise<S>;
+  readonly update: (current: S | undefined, tx: Tx) => S | Decision<S> | Promise<S | Decision<S>>;
 }
 
-/** The outcome of one change. A duplicate is an expected outcome, not an error. */
+/**
+ * The outcome of one change. A duplicate and a rejection are expected outcomes, not errors. `pending` lists the
+ * entity's announcements not yet marked relayed, in the order they were decided (absent when there are none).
+ */
 export type ApplyResult<S = unknown> =
-  | { readonly status: 'applied'; readonly version: number; readonly state: S }
-  | { readonly status: 'duplicate'; readonly version: number; readonly reason: 'position' | 'event-id' };
+  | {
+      readonly status: 'applied';
+      readonly version: number;
+      readonly state: S;
+      readonly pending?: readonly Announcement[];
+    }
+  | {
+      readonly status: 'rejected';
+      readonly version: number;
+      /** The reason the change's `update` refused it with. */
+      readonly rejection: string;
+      readonly pending?: readonly Announcement[];
+    }
+  | {
+      readonly status: 'duplicate';
+      readonly version: number;
+      readonly reason: 'position' | 'event-id';
+      readonly pending?: readonly Announcement[];
+    };
 
 /** An entity as stored: its state, version (1 after the first applied event) and last applied position. */
 export interface StoredEntity<S = unknown> {
@@ -45,6 +67,13 @@ export interface StoredEntity<S = unknown> {
  *   still advances the stored position.
  * - Errors: a fault the store expects to heal (connection lost, timeout, deadlock) is thrown as, or wrapped by,
  *   an error whose `retriable` is true (see `TransientError`); anything thrown by `update` passes through as is.
+ * - A change whose `update` returns a refusal (see `decision`) leaves the state and version as they were, but
+ *   is recorded like an applied one (dedup record, with the reason, and position): a duplicate of it stays a
+ *   duplicate, and `rejectionOf` tells the reason. An entity to which no change was applied, only refused, reads
+ *   as absent from `get`.
+ * - Announcements a change decides are its entity's outbox: written in the same atomic step as the state and
+ *   dedup record (a change that is not written leaves none), kept in decision order until `markRelayed`
+ *   removes them, and returned as `pending` by every later `apply` of the entity, duplicates included.
  * - `close()` releases only what the store itself opened; a client passed in by the user stays open.
  * - Methods may be called concurrently for different entities.
  */
@@ -63,6 +92,13 @@ export interface StateStore<Tx = unknown> {
   applyBatch<S>(changes: readonly ApplyChange<S, Tx>[]): Promise<ApplyResult<S>[]>;
   /** Reads one entity's latest applied state, or undefined when no event was applied to it. */
   get<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined>;
+  /**
+   * Removes these announcements from the entity's outbox once they are in Kafka. Ids no longer pending are
+   * ignored; announcements decided meanwhile stay. Idempotent; safe while other instances apply or relay.
+   */
+  markRelayed(entity: EntityRef, ids: readonly string[]): Promise<void>;
+  /** The reason an event was refused with, when the entity's dedup record of it says so (within the window). */
+  rejectionOf(entity: EntityRef, eventId: string): Promise<string | undefined>;
   /** Releases what the store opened. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import { REDRIVE_HEADERS } from '../dlq/control-records';
 import type { ConsumedEvent } from '../event/envelope';
 import { checkIdempotencyMany } from '../outcomes/apply-guard';
-import type { ApplyChange } from '../store/state-store';
+import type { PendingOf } from '../announcements/announcer';
+import type { ApplyChange, ApplyResult } from '../store/state-store';
 import type { IncomingRecord } from '../transport/transport';
 import { decodeRecord, recordType } from './decode-record';
 import type { OwnEventHandler } from './handlers';
@@ -61,7 +62,8 @@ export function ownChange(deps: WorkerDeps, handler: OwnEventHandler, event: Con
     entity: { type: deps.entityType(handler), id: event.meta.key },
     eventId: event.meta.eventId,
     position: event.meta.position,
-    update: (state, tx) => handler.reduce(state, event, { tx }),
+    update: (state, tx) =>
+      deps.announcer.decide(event, (decisions) => handler.reduce(state, event, { tx, ...decisions })),
   };
 }
 
@@ -73,11 +75,15 @@ export function ownChange(deps: WorkerDeps, handler: OwnEventHandler, event: Con
 export async function applyRun(deps: WorkerDeps, run: readonly Ready[]): Promise<boolean> {
   try {
     const results = await deps.store!.applyBatch(run.map((r) => r.change));
+    // The last result of an entity lists all of its announcements still pending.
+    const pending = new Map<string, PendingOf>();
     for (const [i, result] of results.entries()) {
-      if (result.status === 'applied') deps.counters.applied++;
-      else deps.counters.duplicates++;
-      deps.onApplied(run[i]!.change.position);
+      countResult(deps, result);
+      const entity = run[i]!.change.entity;
+      pending.set(JSON.stringify([entity.type, entity.id]), { entity, pending: result.pending ?? [] });
     }
+    await deps.announcer.relay([...pending.values()]);
+    for (const r of run) deps.onApplied(r.change.position);
     return true;
   } catch (err) {
     deps.logger.debug('batch apply failed, falling back to one by one', {
@@ -87,4 +93,11 @@ export async function applyRun(deps: WorkerDeps, run: readonly Ready[]): Promise
     });
     return false;
   }
+}
+
+/** Counts one own event's store outcome. */
+export function countResult(deps: WorkerDeps, result: ApplyResult): void {
+  if (result.status === 'applied') deps.counters.applied++;
+  else if (result.status === 'rejected') deps.counters.rejected++;
+  else deps.counters.duplicates++;
 }

@@ -13,6 +13,18 @@ export interface SubscriberCounters {
   released: number;
   /** Own events skipped because their idempotency key was first used with other input. */
   conflicts: number;
+  /** Own events a reducer refused (`ctx.reject`). */
+  rejected: number;
+  /** Relay rounds that produced announcements and marked them relayed. */
+  relays: number;
+  /** Announcements produced by those rounds (one sent again after a crash counts again). */
+  relayed: number;
+  /** Relay rounds that failed (retried as a transient fault). */
+  relayFailures: number;
+  /** Time spent in successful relay rounds, in total and the longest one; the produce part of the total. */
+  relayMsTotal: number;
+  relayMsMax: number;
+  relayProduceMsTotal: number;
 }
 
 export function newCounters(): SubscriberCounters {
@@ -27,5 +39,12 @@ export function newCounters(): SubscriberCounters {
     parked: 0,
     released: 0,
     conflicts: 0,
+    rejected: 0,
+    relays: 0,
+    relayed: 0,
+    relayFailures: 0,
+    relayMsTotal: 0,
+    relayMsMax: 0,
+    relayProduceMsTotal: 0,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DecisionContext, Rejection } from '../announcements/decision-context';
 import { ConfigError } from '../errors/errors';
 import type { EventDefinition, EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
@@ -39,8 +40,8 @@ function toRetryPolicy(where: string, options: RetryOptions | undefined): RetryP
   };
 }
 
-/** What a state reducer receives besides the state and the event. */
-export interface ApplyContext<Tx = unknown> {
+/** What a state reducer receives besides the state and the event: `emit` and `reject` (see DecisionContext). */
+export interface ApplyContext<Tx = unknown> extends DecisionContext {
   /** The store's transaction handle (Postgres: a client inside the apply transaction); undefined for others. */
   readonly tx: Tx;
 }
@@ -52,16 +53,22 @@ export interface OwnEventHandler<P = unknown, S = unknown, Tx = unknown> {
   /** Entity type the event applies to; undefined means the service's name. */
   readonly entity: string | undefined;
   readonly retry: RetryPolicy;
-  reduce(state: S | undefined, event: ConsumedEvent<P>, ctx: ApplyContext<Tx>): S | Promise<S>;
+  reduce(
+    state: S | undefined,
+    event: ConsumedEvent<P>,
+    ctx: ApplyContext<Tx>,
+  ): S | Rejection | Promise<S | Rejection>;
 }
 
 /**
  * Applies the service's own event to its state store: `reduce(state, event)` returns the next state, written
  * atomically with the dedup record. Runs again only for a retry of a failed attempt, never for a duplicate.
+ * `ctx.emit(...drafts)` announces follow-up events and `return ctx.reject(reason, ...drafts)` refuses the event;
+ * both are stored in the same atomic write (the entity's outbox) and relayed to Kafka.
  */
 export function onOwnEvent<P, S, Tx = unknown>(
   definition: EventDefinition<P>,
-  reduce: (state: S | undefined, event: ConsumedEvent<P>, ctx: ApplyContext<Tx>) => S | Promise<S>,
+  reduce: OwnEventHandler<P, S, Tx>['reduce'],
   options: { entity?: string; retry?: RetryOptions } = {},
 ): OwnEventHandler<P, S, Tx> {
   if (definition?.kind !== 'event')

@@ -16,7 +16,7 @@ import {
 } from './dead-lettering';
 import { decodeRecord, recordType } from './decode-record';
 import type { AnyHandler } from './handlers';
-import { applyRun, collectRun, ownChange } from './batch-apply';
+import { applyRun, collectRun, countResult, ownChange } from './batch-apply';
 import { deferredRetries, type DeferredRetries } from './deferred-retries';
 import { sleepWhileRunning } from './sleep';
 import type { WorkerDeps } from './worker-deps';
@@ -181,10 +181,19 @@ async function runOnce(deps: WorkerDeps, handler: AnyHandler, record: IncomingRe
       deps.onApplied(event.meta.position);
       return;
     }
-    const result = await deps.store.apply(ownChange(deps, handler, event));
-    if (result.status === 'applied') deps.counters.applied++;
-    else deps.counters.duplicates++;
-    await recordRedriveApplied(deps.ledger, record);
+    const change = ownChange(deps, handler, event);
+    const result = await deps.store.apply(change);
+    countResult(deps, result);
+    // Before the offset may pass the record: a crash until the relay is done brings the record back, and its
+    // duplicate carries the entity's announcements still pending.
+    await deps.announcer.relay([{ entity: change.entity, pending: result.pending ?? [] }]);
+    await recordRedriveApplied(deps.ledger, record, async () =>
+      result.status === 'rejected'
+        ? result.rejection
+        : result.status === 'duplicate'
+          ? deps.store!.rejectionOf(change.entity, change.eventId)
+          : undefined,
+    );
     deps.onApplied(event.meta.position);
     return;
   }

@@ -1,3 +1,4 @@
+import type { Announcer } from '../announcements/announcer';
 import type { Codec } from '../codec/codec';
 import type { EventDraft } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
@@ -31,6 +32,8 @@ export interface WorkerDeps {
   readonly emit: (drafts: readonly EventDraft[], cause: ConsumedEvent, offset: OffsetCommit) => Promise<void>;
   /** Wakes local waiters on a token: called for every own event applied, dead-lettered, parked or in conflict. */
   readonly onApplied: (position: RecordPosition) => void;
+  /** Runs reducers with `emit`/`reject` and relays what they announced (own events only). */
+  readonly announcer: Announcer;
   /** The idempotency ledger; the self-subscriber checks own events against it before applying them. */
   readonly ledger?: IdempotencyLedger;
   /** Key parking; the self-subscriber and subscriptions to another service's topic have it. */
