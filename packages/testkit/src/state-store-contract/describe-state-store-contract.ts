@@ -6,6 +6,8 @@ import { dedupWindowCases, duplicateCases } from './duplicate-cases';
 import { errorCases } from './error-cases';
 import { resolveFeatures, type StateStoreContractFeatures, type StateStoreFactory } from './features';
 import { createHarness } from './fixtures';
+import { decisionCases } from './decision-cases';
+import { relayCases } from './relay-cases';
 import { lifecycleCases } from './lifecycle-cases';
 import { restartCases } from './restart-cases';
 
@@ -35,5 +37,7 @@ export function describeStateStoreContract(
     batchCases(harness);
     errorCases(harness);
     lifecycleCases(harness);
+    decisionCases(harness);
+    relayCases(harness);
   });
 }
