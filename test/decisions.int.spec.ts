@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import pg from 'pg';
+import { afterAll, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  HEADERS,
+  createService,
+  defineCommand,
+  defineEvent,
+  isLtyError,
+  onOwnEvent,
+  uuidV5,
+} from '../packages/core/src/index';
+import { postgresStateStore } from '../packages/postgres/src/index';
+import { serviceConfig } from '../scripts/services/service-config.mjs';
+
+// Apply-time decisions on real Kafka and Postgres: a stock of 10 and 30 concurrent reservations of 1. The reducer
+// sees the true state, so exactly 10 are applied; the 20 others are refused, their callers learn it through their
+// tokens, and each refusal is announced to Kafka once, with an id derived from the reservation's.
+const cfg = serviceConfig();
+const run = randomUUID().replaceAll('-', '').slice(0, 10);
+const name = `it-decisions-${run}`;
+const publicTopic = `${name}.public`;
+const schema = `lty_decisions_${run}`;
+const kafka = new Kafka({ brokers: cfg.kafkaBrokers, logLevel: logLevel.NOTHING });
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+const Stocked = defineEvent({
+  type: 'stock.Stocked',
+  schema: z.object({ sku: z.string(), quantity: z.number().int() }),
+  key: (e) => e.sku,
+});
+const Reserved = defineEvent({
+  type: 'stock.Reserved',
+  schema: z.object({ sku: z.string(), orderId: z.string() }),
+  key: (e) => e.sku,
+});
+const ReservationRefused = defineEvent({
+  type: 'stock.ReservationRefused',
+  schema: z.object({ orderId: z.string(), reason: z.string() }),
+  key: (e) => e.orderId,
+});
+const ReservationAccepted = defineEvent({
+  type: 'stock.ReservationAccepted',
+  schema: z.object({ orderId: z.string(), left: z.number().int() }),
+  key: (e) => e.orderId,
+  topic: publicTopic,
+});
+const Restock = defineCommand({ name: 'Restock', input: Stocked.schema, toEvents: (c) => Stocked.of(c) });
+const Reserve = defineCommand({ name: 'Reserve', input: Reserved.schema, toEvents: (c) => Reserved.of(c) });
+
+interface Stock {
+  available: number;
+}
+
+/** Every record of `topic` (read_committed), waiting until `count` are there or the bound passes. */
+async function readAll(topic: string, count: number, timeoutMs = 30_000) {
+  const consumer = kafka.consumer({ groupId: `${name}.reader.${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const records: { key: string; value: unknown; headers: Record<string, string> }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const headers = Object.fromEntries(
+        Object.entries(message.headers as IHeaders).map(([k, v]) => [k, String(v)]),
+      );
+      records.push({ key: String(message.key), value: JSON.parse(String(message.value)), headers });
+    },
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (records.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  // A little longer: anything beyond `count` (a duplicate) would show up too.
+  await new Promise((r) => setTimeout(r, 1000));
+  await consumer.disconnect();
+  return records;
+}
+
+it('30 concurrent reservations of 1 against 10 in stock: 10 applied, 20 refused and announced once', async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: publicTopic, numPartitions: 2, replicationFactor: 1 }] });
+  cleanups.push(async () => {
+    await admin.deleteTopics({ topics: [`${name}.events`, `${name}.events.dlq`, publicTopic] });
+    await admin.disconnect();
+  });
+  const store = postgresStateStore({ connectionString: cfg.postgresUrl, max: 4 }, { schema });
+  cleanups.push(async () => {
+    await store.close();
+    const client = new pg.Client({ connectionString: cfg.postgresUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+  const service = createService({
+    name,
+    kafka: { brokers: cfg.kafkaBrokers, maxWaitTimeMs: 100 },
+    store,
+    commands: [Restock, Reserve],
+    topic: { partitions: 3 },
+    handlers: [
+      onOwnEvent(Stocked, (s: Stock | undefined, e) => ({
+        available: (s?.available ?? 0) + e.payload.quantity,
+      })),
+      onOwnEvent(Reserved, (s: Stock | undefined, e, ctx) => {
+        const available = s?.available ?? 0;
+        const { orderId } = e.payload;
+        if (available < 1) {
+          return ctx.reject('out of stock', ReservationRefused.of({ orderId, reason: 'out of stock' }));
+        }
+        ctx.emit(ReservationAccepted.of({ orderId, left: available - 1 }));
+        return { available: available - 1 };
+      }),
+    ],
+  });
+  cleanups.push(() => service.stop());
+  await service.start();
+  await service.waitForApplied((await service.send(Restock, { sku: 'sku-1', quantity: 10 })).token, {
+    timeoutMs: 60_000,
+  });
+
+  const receipts = await Promise.all(
+    Array.from({ length: 30 }, (_, i) => service.send(Reserve, { sku: 'sku-1', orderId: `order-${i}` })),
+  );
+  const waits = await Promise.allSettled(
+    receipts.map((r) => service.waitForApplied(r.token, { timeoutMs: 60_000 })),
+  );
+  const refusals = waits.flatMap((w) => (w.status === 'rejected' ? [w.reason as unknown] : []));
+  expect(waits.filter((w) => w.status === 'fulfilled')).toHaveLength(10);
+  expect(refusals).toHaveLength(20);
+  const refusedIds = new Set<string>();
+  for (const err of refusals) {
+    if (!isLtyError(err, 'LTY_REJECTED')) throw new Error(`not an ApplyRejectedError: ${String(err)}`);
+    expect(err.reason).toBe('out of stock');
+    refusedIds.add(err.eventId!);
+  }
+  expect(refusedIds.size).toBe(20);
+  expect((await service.read<Stock>({ type: name, id: 'sku-1' }))?.state).toEqual({ available: 0 });
+  // Any instance answers from the token alone, without throwing.
+  const refusedReceipt = receipts.find((r) => refusedIds.has(r.eventIds[0]!))!;
+  expect((await service.outcome(refusedReceipt.token)).events[0]).toMatchObject({
+    status: 'rejected',
+    reason: 'out of stock',
+  });
+
+  const own = await readAll(`${name}.events`, 1 + 30 + 20);
+  const refused = own.filter((r) => r.headers[HEADERS.eventType] === ReservationRefused.type);
+  expect(refused).toHaveLength(20);
+  for (const r of refused) {
+    const cause = r.headers[HEADERS.causationId]!;
+    expect(refusedIds.has(cause)).toBe(true);
+    expect(r.headers[HEADERS.eventId]).toBe(uuidV5(`${name}\u0000announce\u0000${cause}\u00000`));
+    expect(r.headers[HEADERS.correlationId]).toBeDefined();
+  }
+  expect(new Set(refused.map((r) => r.headers[HEADERS.eventId])).size).toBe(20);
+  const accepted = await readAll(publicTopic, 10);
+  expect(accepted).toHaveLength(10);
+  expect(accepted.map((r) => (r.value as { left: number }).left).sort((a, b) => a - b)).toEqual([
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+  ]);
+  expect(service.stats()).toMatchObject({ applied: 11, rejected: 20, relayed: 30, relayFailures: 0 });
+}, 180_000);
