@@ -199,6 +199,7 @@ describe('apply-time decisions', () => {
     }
     expect(announced(cluster, 'stock.public', ReservationAccepted.type)).toHaveLength(0);
     await first.service.stop();
+    await new Promise((r) => setTimeout(r, 100));
     const next = await setup({ cluster, store });
     await cluster.idle('stock.self', { timeoutMs: 10_000 });
     const accepted = announced(cluster, 'stock.public', ReservationAccepted.type);
@@ -206,5 +207,7 @@ describe('apply-time decisions', () => {
       { orderId: 'late', left: 0 },
     ]);
     expect(next.service.stats()).toMatchObject({ applied: 0, relayed: 1 });
+    // Its age at relay counts from the decision, made before the first instance stopped.
+    expect(next.service.stats().relayAgeMsMax).toBeGreaterThanOrEqual(100);
   });
 });

@@ -1,4 +1,5 @@
 import { TransientError, messageOf } from '../errors/errors';
+import { HEADERS } from '../event/headers';
 import type { Logger } from '../service/logger';
 import type { StateStore } from '../store/state-store';
 import type { SubscriberCounters } from '../subscriber/counters';
@@ -43,7 +44,14 @@ export async function relayAnnouncements(
       }
     }
     await deps.transport.produce(records);
-    const producedMs = Date.now() - started;
+    const acked = Date.now();
+    const producedMs = acked - started;
+    for (const r of records) {
+      const decidedAt = Date.parse(r.headers[HEADERS.producedAt] ?? '');
+      if (Number.isNaN(decidedAt)) continue;
+      counters.relayAgeMsTotal += acked - decidedAt;
+      counters.relayAgeMsMax = Math.max(counters.relayAgeMsMax, acked - decidedAt);
+    }
     await Promise.all(
       todo.map((e) =>
         deps.store.markRelayed(

@@ -25,6 +25,12 @@ export interface SubscriberCounters {
   relayMsTotal: number;
   relayMsMax: number;
   relayProduceMsTotal: number;
+  /**
+   * Age of each relayed announcement when it reached Kafka (from its decision to the produce's ack): the total
+   * and the largest. A relay after a crash shows here as a large age.
+   */
+  relayAgeMsTotal: number;
+  relayAgeMsMax: number;
 }
 
 export function newCounters(): SubscriberCounters {
@@ -46,5 +52,7 @@ export function newCounters(): SubscriberCounters {
     relayMsTotal: 0,
     relayMsMax: 0,
     relayProduceMsTotal: 0,
+    relayAgeMsTotal: 0,
+    relayAgeMsMax: 0,
   };
 }
