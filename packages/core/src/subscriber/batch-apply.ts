@@ -75,14 +75,16 @@ export function ownChange(deps: WorkerDeps, handler: OwnEventHandler, event: Con
 export async function applyRun(deps: WorkerDeps, run: readonly Ready[]): Promise<boolean> {
   try {
     const results = await deps.store!.applyBatch(run.map((r) => r.change));
-    // The last result of an entity lists all of its announcements still pending.
-    const pending = new Map<string, PendingOf>();
-    for (const [i, result] of results.entries()) {
-      countResult(deps, result);
-      const entity = run[i]!.change.entity;
-      pending.set(JSON.stringify([entity.type, entity.id]), { entity, pending: result.pending ?? [] });
+    for (const result of results) countResult(deps, result);
+    if (results.some((r) => r.pending)) {
+      // The last result of an entity lists all of its announcements still pending.
+      const pending = new Map<string, PendingOf>();
+      for (const [i, result] of results.entries()) {
+        const entity = run[i]!.change.entity;
+        pending.set(JSON.stringify([entity.type, entity.id]), { entity, pending: result.pending ?? [] });
+      }
+      await deps.announcer.relay([...pending.values()]);
     }
-    await deps.announcer.relay([...pending.values()]);
     for (const r of run) deps.onApplied(r.change.position);
     return true;
   } catch (err) {

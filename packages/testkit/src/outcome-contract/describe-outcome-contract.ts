@@ -1,11 +1,12 @@
 import { describe } from 'vitest';
 import { conflictCases } from './conflict-cases';
 import { deadLetterCases } from './dead-letter-cases';
+import { rejectionCases } from './rejection-cases';
 import { createOutcomeHarness, type OutcomeContractFactory } from './fixtures';
 
 /**
  * Registers the token-outcome suite with vitest: what `waitForApplied()` and `outcome()` report for applied,
- * dead-lettered, parked, purged, redriven and conflicting events, seen from the applying instance and from
+ * dead-lettered, parked, purged, redriven, conflicting and refused events, seen from the applying instance and from
  * another instance of the service, and what `send()` does with a reused idempotency key. Run it on every
  * transport and store. `factory` is called once; its transports must be clients of one cluster.
  *
@@ -17,5 +18,6 @@ export function describeOutcomeContract(name: string, factory: OutcomeContractFa
     const harness = createOutcomeHarness(factory);
     deadLetterCases(harness);
     conflictCases(harness);
+    rejectionCases(harness);
   });
 }

@@ -83,10 +83,12 @@ export function createOutcomeHarness(factory: OutcomeContractFactory): OutcomeHa
       const failing = new Set<string>();
       const handler = onOwnEvent(
         Deposited,
-        (state: Account | undefined, e) => {
+        (state: Account | undefined, e, ctx) => {
           if (e.payload.amount < 0 || failing.has(e.payload.account)) {
             throw new NonRetryableError(`deposit ${e.payload.amount} to ${e.payload.account} refused`);
           }
+          // A business refusal at apply time: the state stays as it was.
+          if (e.payload.amount === 0) return ctx.reject('nothing to deposit');
           return { balance: (state?.balance ?? 0) + e.payload.amount };
         },
         { entity: 'account' },
