@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 import pg from 'pg';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   HEADERS,
@@ -9,8 +9,10 @@ import {
   defineCommand,
   defineEvent,
   isLtyError,
+  kafkaTransport,
   onOwnEvent,
   uuidV5,
+  type Transport,
 } from '../packages/core/src/index';
 import { postgresStateStore } from '../packages/postgres/src/index';
 import { serviceConfig } from '../scripts/services/service-config.mjs';
@@ -26,8 +28,15 @@ const schema = `lty_decisions_${run}`;
 const kafka = new Kafka({ brokers: cfg.kafkaBrokers, logLevel: logLevel.NOTHING });
 
 const cleanups: (() => Promise<unknown>)[] = [];
+beforeAll(async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: publicTopic, numPartitions: 2, replicationFactor: 1 }] });
+  await admin.disconnect();
+});
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  await deleteTopics([publicTopic]).catch(() => undefined);
 });
 
 const Stocked = defineEvent({
@@ -58,6 +67,26 @@ interface Stock {
   available: number;
 }
 
+const handlers = [
+  onOwnEvent(Stocked, (s: Stock | undefined, e) => ({ available: (s?.available ?? 0) + e.payload.quantity })),
+  onOwnEvent(Reserved, (s: Stock | undefined, e, ctx) => {
+    const available = s?.available ?? 0;
+    const { orderId } = e.payload;
+    if (available < 1) {
+      return ctx.reject('out of stock', ReservationRefused.of({ orderId, reason: 'out of stock' }));
+    }
+    ctx.emit(ReservationAccepted.of({ orderId, left: available - 1 }));
+    return { available: available - 1 };
+  }),
+];
+
+async function deleteTopics(topics: string[]) {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics });
+  await admin.disconnect();
+}
+
 /** Every record of `topic` (read_committed), waiting until `count` are there or the bound passes. */
 async function readAll(topic: string, count: number, timeoutMs = 30_000) {
   const consumer = kafka.consumer({ groupId: `${name}.reader.${randomUUID()}`, maxWaitTimeInMs: 100 });
@@ -81,13 +110,7 @@ async function readAll(topic: string, count: number, timeoutMs = 30_000) {
 }
 
 it('30 concurrent reservations of 1 against 10 in stock: 10 applied, 20 refused and announced once', async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: publicTopic, numPartitions: 2, replicationFactor: 1 }] });
-  cleanups.push(async () => {
-    await admin.deleteTopics({ topics: [`${name}.events`, `${name}.events.dlq`, publicTopic] });
-    await admin.disconnect();
-  });
+  cleanups.push(() => deleteTopics([`${name}.events`, `${name}.events.dlq`]));
   const store = postgresStateStore({ connectionString: cfg.postgresUrl, max: 4 }, { schema });
   cleanups.push(async () => {
     await store.close();
@@ -164,3 +187,68 @@ it('30 concurrent reservations of 1 against 10 in stock: 10 applied, 20 refused 
   ]);
   expect(service.stats()).toMatchObject({ applied: 11, rejected: 20, relayed: 30, relayFailures: 0 });
 }, 180_000);
+
+it('an instance that applied but could not relay: the next owner relays on redelivery, with the same ids', async () => {
+  const other = `${name}-handover`;
+  cleanups.push(() => deleteTopics([`${other}.events`, `${other}.events.dlq`]));
+  const store = postgresStateStore({ connectionString: cfg.postgresUrl, max: 4 }, { schema: `${schema}_h` });
+  cleanups.push(async () => {
+    await store.close();
+    const client = new pg.Client({ connectionString: cfg.postgresUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}_h" CASCADE`);
+    await client.end();
+  });
+  const kafkaOptions = { brokers: cfg.kafkaBrokers, maxWaitTimeMs: 100 };
+  const make = (options: { subscribe: boolean; transport?: Transport }) => {
+    const service = createService({
+      name: other,
+      ...(options.transport ? { transport: options.transport } : { kafka: kafkaOptions }),
+      store,
+      commands: [Restock, Reserve],
+      topic: { partitions: 2 },
+      handlers,
+      subscribe: options.subscribe,
+    });
+    cleanups.push(() => service.stop());
+    return service;
+  };
+  // The first owner applies but every relay fails, as a process about to die would leave it.
+  const real = kafkaTransport({ clientId: `${other}-broken`, ...kafkaOptions });
+  const broken = make({
+    subscribe: true,
+    transport: { ...real, produce: () => Promise.reject(new Error('no relay: the process is going down')) },
+  });
+  await broken.start();
+  const commands = make({ subscribe: false });
+  await commands.start();
+  await commands.send(Restock, { sku: 'sku-1', quantity: 1 });
+  const accepted = await commands.send(Reserve, { sku: 'sku-1', orderId: 'first' });
+  const refused = await commands.send(Reserve, { sku: 'sku-1', orderId: 'second' });
+  const deadline = Date.now() + 60_000;
+  while ((await store.rejectionOf({ type: other, id: 'sku-1' }, refused.eventIds[0]!)) === undefined) {
+    if (Date.now() > deadline) throw new Error('the first owner did not apply within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(broken.stats().relayFailures).toBeGreaterThan(0);
+  await broken.stop();
+  const early = await readAll(publicTopic, 10 + 1, 3000);
+  expect(early.filter((r) => r.headers[HEADERS.service] === other)).toHaveLength(0);
+
+  const next = make({ subscribe: true });
+  await next.start();
+  await expect(commands.waitForApplied(accepted.token, { timeoutMs: 60_000 })).resolves.toBeUndefined();
+  const error = await commands.waitForApplied(refused.token, { timeoutMs: 60_000 }).catch((e: unknown) => e);
+  expect(isLtyError(error, 'LTY_REJECTED'), String(error)).toBe(true);
+  const own = await readAll(`${other}.events`, 3 + 1);
+  const refusals = own.filter((r) => r.headers[HEADERS.eventType] === ReservationRefused.type);
+  expect(refusals.map((r) => r.headers[HEADERS.eventId])).toEqual([
+    uuidV5(`${other}\u0000announce\u0000${refused.eventIds[0]}\u00000`),
+  ]);
+  const published = (await readAll(publicTopic, 10 + 1)).filter((r) => r.headers[HEADERS.service] === other);
+  expect(published.map((r) => r.headers[HEADERS.eventId])).toEqual([
+    uuidV5(`${other}\u0000announce\u0000${accepted.eventIds[0]}\u00000`),
+  ]);
+  // The new owner applied nothing again: it found both events applied and relayed what they had left.
+  expect(next.stats()).toMatchObject({ applied: 0, rejected: 0, relayed: 2 });
+}, 240_000);
