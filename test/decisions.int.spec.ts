@@ -80,6 +80,19 @@ const handlers = [
   }),
 ];
 
+/** A Postgres store in a schema of its own, dropped after the file. */
+function freshStore(name: string) {
+  const store = postgresStateStore({ connectionString: cfg.postgresUrl, max: 4 }, { schema: name });
+  cleanups.push(async () => {
+    await store.close();
+    const client = new pg.Client({ connectionString: cfg.postgresUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+    await client.end();
+  });
+  return store;
+}
+
 async function deleteTopics(topics: string[]) {
   const admin = kafka.admin();
   await admin.connect();
@@ -111,34 +124,14 @@ async function readAll(topic: string, count: number, timeoutMs = 30_000) {
 
 it('30 concurrent reservations of 1 against 10 in stock: 10 applied, 20 refused and announced once', async () => {
   cleanups.push(() => deleteTopics([`${name}.events`, `${name}.events.dlq`]));
-  const store = postgresStateStore({ connectionString: cfg.postgresUrl, max: 4 }, { schema });
-  cleanups.push(async () => {
-    await store.close();
-    const client = new pg.Client({ connectionString: cfg.postgresUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  });
+  const store = freshStore(schema);
   const service = createService({
     name,
     kafka: { brokers: cfg.kafkaBrokers, maxWaitTimeMs: 100 },
     store,
     commands: [Restock, Reserve],
     topic: { partitions: 3 },
-    handlers: [
-      onOwnEvent(Stocked, (s: Stock | undefined, e) => ({
-        available: (s?.available ?? 0) + e.payload.quantity,
-      })),
-      onOwnEvent(Reserved, (s: Stock | undefined, e, ctx) => {
-        const available = s?.available ?? 0;
-        const { orderId } = e.payload;
-        if (available < 1) {
-          return ctx.reject('out of stock', ReservationRefused.of({ orderId, reason: 'out of stock' }));
-        }
-        ctx.emit(ReservationAccepted.of({ orderId, left: available - 1 }));
-        return { available: available - 1 };
-      }),
-    ],
+    handlers,
   });
   cleanups.push(() => service.stop());
   await service.start();
@@ -191,14 +184,7 @@ it('30 concurrent reservations of 1 against 10 in stock: 10 applied, 20 refused 
 it('an instance that applied but could not relay: the next owner relays on redelivery, with the same ids', async () => {
   const other = `${name}-handover`;
   cleanups.push(() => deleteTopics([`${other}.events`, `${other}.events.dlq`]));
-  const store = postgresStateStore({ connectionString: cfg.postgresUrl, max: 4 }, { schema: `${schema}_h` });
-  cleanups.push(async () => {
-    await store.close();
-    const client = new pg.Client({ connectionString: cfg.postgresUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}_h" CASCADE`);
-    await client.end();
-  });
+  const store = freshStore(`${schema}_h`);
   const kafkaOptions = { brokers: cfg.kafkaBrokers, maxWaitTimeMs: 100 };
   const make = (options: { subscribe: boolean; transport?: Transport }) => {
     const service = createService({
