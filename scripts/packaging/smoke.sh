@@ -17,10 +17,11 @@ cat >package.json <<JSON
 { "name": "lty-newcomer", "private": true, "type": "module" }
 JSON
 # What a JSON-only service on Postgres installs: core and the store. It must pull in none of the Avro codec's
-# libraries. The other packages (the CLI, whose catalog parser reads Avro schemas, the testkit, the other adapters)
+# libraries, nor the OpenTelemetry API (an optional peer: the service below runs, and every file type-checks,
+# without it). The other packages (the CLI, whose catalog parser reads Avro schemas, the testkit, the other adapters)
 # come after the check.
 npm install --no-audit --no-fund --loglevel=error ./tarballs/*-core-*.tgz ./tarballs/*-postgres-*.tgz zod pg >/dev/null
-for absent in avsc @kafkajs/confluent-schema-registry mappersmith; do
+for absent in avsc @kafkajs/confluent-schema-registry mappersmith @opentelemetry/api; do
   if [ -e "node_modules/$absent" ]; then echo "smoke: $absent was installed for a JSON-only service" >&2; exit 1; fi
 done
 npm install --no-audit --no-fund --loglevel=error ./tarballs/*.tgz >/dev/null

@@ -16,6 +16,7 @@ import { resolveService } from './resolve-options';
 import { commandSender } from './sending';
 import type { ServiceOptions } from './service-options';
 import type { Service } from './service-types';
+import { serviceTelemetry } from '../telemetry/index';
 
 export type { Receipt, SendOptions, Service } from './service-types';
 
@@ -44,8 +45,25 @@ export function createService(options: ServiceOptions): Service {
     ledger,
     tail: () => tails.get(),
   });
-  const sender = commandSender({ service: resolved, lifecycle, ledger, read, produce: producer(transport) });
+  const telemetry = serviceTelemetry({
+    service: name,
+    topic,
+    counters,
+    inFlightSends: () => sender.inFlight.size,
+    groups: () => run.groups().map((g) => g.snapshot()),
+    transport,
+    lagTimeoutMs: settings.healthTimeoutMs,
+  });
+  const sender = commandSender({
+    service: resolved,
+    lifecycle,
+    ledger,
+    read,
+    produce: producer(transport),
+    telemetry,
+  });
   const run = serviceLifecycle({
+    telemetry,
     service: resolved,
     lifecycle,
     commandPath,

@@ -3,6 +3,7 @@ import type { PreparedEvent } from '../command/prepare-command';
 import { HEADERS } from '../event/headers';
 import { partitionForKey } from '../transport/partitioner';
 import type { OutgoingRecord } from '../transport/transport';
+import { injectTraceContext } from '../telemetry/index';
 
 /** Metadata shared by the events of one command (or of one handler's follow-up events). */
 export interface EventOrigin {
@@ -37,6 +38,7 @@ export async function encodeEvents(
       if (origin.idempotencyKey) headers[HEADERS.idempotencyKey] = origin.idempotencyKey;
       if (origin.inputFingerprint) headers[HEADERS.inputFingerprint] = origin.inputFingerprint;
       if (origin.causationId) headers[HEADERS.causationId] = origin.causationId;
+      injectTraceContext(headers);
       const value = await codec.encode({ topic, definition: e.definition, payload: e.payload });
       return { topic, partition: partitionForKey(e.key, partitionCount), key: e.key, value, headers };
     }),

@@ -6,6 +6,7 @@ import { uuidV5 } from '../ids/uuid';
 import type { OffsetCommit, OutgoingRecord, Transport } from '../transport/transport';
 import { encodeEvents } from './encode-events';
 import { producer } from './produce';
+import { traceFollowUps } from '../telemetry/index';
 
 /** Produces a subscriber handler's follow-up events with the consumed offset, in one Kafka transaction. */
 export type EmitFollowUps = (
@@ -27,7 +28,7 @@ export function followUps(deps: {
 }): EmitFollowUps {
   const { service, codec, transport } = deps;
   const produce = producer(transport);
-  return async (drafts, cause, offset) => {
+  return (drafts, cause, offset) => {
     const byTopic = new Map<string, PreparedEvent[]>();
     drafts.forEach((d, index) => {
       const target = d.definition.topic ?? deps.ownTopic;
@@ -42,17 +43,19 @@ export function followUps(deps: {
         },
       ]);
     });
-    const records: OutgoingRecord[] = [];
-    for (const [target, events] of byTopic) {
-      const count = await transport.partitionCount(target);
-      records.push(
-        ...(await encodeEvents(codec, target, count, events, {
-          service,
-          correlationId: cause.meta.correlationId ?? cause.meta.eventId,
-          causationId: cause.meta.eventId,
-        })),
-      );
-    }
-    await produce(records, [offset]);
+    return traceFollowUps(service, [...byTopic.keys()], drafts.length, async () => {
+      const records: OutgoingRecord[] = [];
+      for (const [target, events] of byTopic) {
+        const count = await transport.partitionCount(target);
+        records.push(
+          ...(await encodeEvents(codec, target, count, events, {
+            service,
+            correlationId: cause.meta.correlationId ?? cause.meta.eventId,
+            causationId: cause.meta.eventId,
+          })),
+        );
+      }
+      await produce(records, [offset]);
+    });
   };
 }

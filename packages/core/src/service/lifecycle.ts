@@ -36,6 +36,7 @@ export function serviceLifecycle(
     lifecycle.set('starting');
     commandPath.set('starting');
     await transport.connect();
+    await deps.telemetry.start();
     if (store) await store.init();
     // Only topics this service owns: a topic it subscribes to is its publisher's to create.
     if (settings.ensureTopics) await transport.ensureTopics(s.plan.owned);
@@ -98,6 +99,7 @@ export function serviceLifecycle(
       if (!drained)
         logger.warn('stop: not drained in time, disconnecting', { stopTimeoutMs: settings.stopTimeoutMs });
       await transport.disconnect();
+      deps.telemetry.stop();
       lifecycle.set('stopped');
       commandPath.set('stopped');
       logger.info('service stopped', { service: name });

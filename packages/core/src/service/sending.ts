@@ -10,6 +10,7 @@ import type { Produce } from './produce';
 import type { ResolvedService } from './resolve-options';
 import type { Receipt, SendOptions } from './service-types';
 import { encodeToken } from './token';
+import type { ServiceTelemetry } from '../telemetry/index';
 
 /** The command path: `send()`, and the sends in flight that `stop()` waits for. */
 export interface Sender {
@@ -29,6 +30,7 @@ export function commandSender(deps: {
   readonly ledger: IdempotencyLedger | undefined;
   readonly read: CommandContext['read'];
   readonly produce: Produce;
+  readonly telemetry: Pick<ServiceTelemetry, 'send'>;
 }): Sender {
   const { name, topic, codec, commands, settings } = deps.service;
   const inFlight = new Set<Promise<unknown>>();
@@ -68,7 +70,7 @@ export function commandSender(deps: {
       if (!commands.includes(command)) {
         throw new ConfigError('send', [`command ${command.name} is not registered with service ${name}`]);
       }
-      const task = produceCommand(command, input, options);
+      const task = deps.telemetry.send(command.name, () => produceCommand(command, input, options));
       inFlight.add(task);
       try {
         return await task;

@@ -5,6 +5,7 @@ import type { SubscriberCounters } from '../subscriber/counters';
 import type { Lifecycle } from './lifecycle-state';
 import type { ResolvedService } from './resolve-options';
 import type { SubscribersOptions } from './subscribers';
+import type { ServiceTelemetry } from '../telemetry/index';
 
 /** What the service's groups share with the rest of the service. */
 export interface SubscriberParts {
@@ -14,6 +15,8 @@ export interface SubscriberParts {
   readonly counters: SubscriberCounters;
   /** Wakes local waiters on a token (see `tokenOutcomes`). */
   readonly onApplied: (position: RecordPosition) => void;
+  /** Traces and metrics: the lifecycle starts and stops them, the groups feed them. */
+  readonly telemetry: ServiceTelemetry;
 }
 
 /** The options of the service's consumer groups, from its resolved options. */
@@ -31,6 +34,7 @@ export function subscribersOptions(s: ResolvedService, parts: SubscriberParts): 
       counters: parts.counters,
       logger: s.logger,
       onApplied: parts.onApplied,
+      telemetry: parts.telemetry.consumer,
       transientMaxDelayMs: settings.transientMaxDelayMs,
       applyBatchSize: settings.applyBatchSize,
       commitEveryRecords: settings.commitEveryRecords,

@@ -7,6 +7,7 @@ import type { IncomingRecord } from '../transport/transport';
 import { decodeRecord, recordType } from './decode-record';
 import type { OwnEventHandler } from './handlers';
 import type { WorkerDeps } from './worker-deps';
+import { traceApplyBatch } from '../telemetry/index';
 
 /** A record ready for the batch path: decoded, routed to an own handler, its key not parked. */
 interface Ready {
@@ -74,7 +75,10 @@ export function ownChange(deps: WorkerDeps, handler: OwnEventHandler, event: Con
  */
 export async function applyRun(deps: WorkerDeps, run: readonly Ready[]): Promise<boolean> {
   try {
-    const results = await deps.store!.applyBatch(run.map((r) => r.change));
+    const records = run.map((r) => r.record);
+    const results = await traceApplyBatch(deps, records, () =>
+      deps.store!.applyBatch(run.map((r) => r.change)),
+    );
     for (const result of results) countResult(deps, result);
     if (results.some((r) => r.pending)) {
       // The last result of an entity lists all of its announcements still pending.

@@ -12,6 +12,7 @@ import type { RecordPosition } from '../store/position';
 import type { BatchControl, IncomingRecord, OutgoingRecord } from '../transport/transport';
 import type { WorkerDeps } from './worker-deps';
 import { sleepWhileRunning } from './sleep';
+import { ATTR, inSpan } from '../telemetry/index';
 
 export type Outcome = 'done' | 'aborted';
 
@@ -58,18 +59,21 @@ export async function deadLetter(
   firstFailureAt: Date,
 ): Promise<Outcome> {
   const lastFailureAt = new Date();
-  const produced = await produceToDlq(deps, record, control, (dlqTopic, dlqPartition) =>
-    deadLetterRecord({
-      record,
-      dlqTopic,
-      dlqPartition,
-      groupId: deps.groupId,
-      reason,
-      error,
-      attempts,
-      firstFailureAt,
-      lastFailureAt,
-    }),
+  const span = { attributes: { [ATTR.deadLetterReason]: reason, [ATTR.attempt]: attempts } };
+  const produced = await inSpan('lty.dead_letter', span, () =>
+    produceToDlq(deps, record, control, (dlqTopic, dlqPartition) =>
+      deadLetterRecord({
+        record,
+        dlqTopic,
+        dlqPartition,
+        groupId: deps.groupId,
+        reason,
+        error,
+        attempts,
+        firstFailureAt,
+        lastFailureAt,
+      }),
+    ),
   );
   if (!produced) return 'aborted';
   deps.onApplied({ topic: record.topic, partition: record.partition, offset: record.offset });

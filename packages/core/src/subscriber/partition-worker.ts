@@ -20,6 +20,7 @@ import { applyRun, collectRun, countResult, ownChange } from './batch-apply';
 import { deferredRetries, type DeferredRetries } from './deferred-retries';
 import { sleepWhileRunning } from './sleep';
 import type { WorkerDeps } from './worker-deps';
+import { traceApply, traceRecord, traceRun } from '../telemetry/index';
 
 export type { WorkerDeps } from './worker-deps';
 
@@ -55,7 +56,14 @@ export function createBatchHandler(deps: WorkerDeps) {
       const run = retries.waiting(records[i]!, control.claim)
         ? []
         : await collectRun(deps, records, i, deps.applyBatchSize);
-      if (run.length > 1 && (await applyRun(deps, run))) {
+      if (
+        run.length > 1 &&
+        (await traceRun(
+          deps,
+          run.map((r) => r.record),
+          () => applyRun(deps, run),
+        ))
+      ) {
         // One commit per applied run, however long: the run is already durable in the store.
         for (const r of run) await done(r.record, false);
         if (sinceCommit >= deps.commitEveryRecords) await commit();
@@ -66,7 +74,7 @@ export function createBatchHandler(deps: WorkerDeps) {
       let aborted = false;
       for (; i < end; i++) {
         const outcome = control.isRunning()
-          ? await processRecord(deps, records[i]!, control, retries)
+          ? await traceRecord(deps, records[i]!, () => processRecord(deps, records[i]!, control, retries))
           : 'aborted';
         if (outcome !== 'done') {
           if (outcome !== 'aborted') deferMs = outcome.deferMs;
@@ -182,7 +190,7 @@ async function runOnce(deps: WorkerDeps, handler: AnyHandler, record: IncomingRe
       return;
     }
     const change = ownChange(deps, handler, event);
-    const result = await deps.store.apply(change);
+    const result = await traceApply(deps, record, () => deps.store!.apply(change));
     countResult(deps, result);
     // Before the offset may pass the record: a crash until the relay is done brings the record back, and its
     // duplicate carries the entity's announcements still pending.

@@ -10,6 +10,7 @@ import type { OffsetCommit, Transport } from '../transport/transport';
 import type { SubscriberCounters } from './counters';
 import type { AnyHandler } from './handlers';
 import type { Parking } from './parking';
+import type { ConsumerTelemetry } from '../telemetry/index';
 
 /** Everything one consumer group's batches need. */
 export interface WorkerDeps {
@@ -40,4 +41,6 @@ export interface WorkerDeps {
   readonly parking?: Parking;
   /** Choose a record's DLQ partition by its key rather than by its source partition. @defaultValue false */
   readonly dlqPartitionByKey?: boolean;
+  /** Records in hand and apply latency for the service's metrics (spans need nothing but the API). */
+  readonly telemetry?: ConsumerTelemetry;
 }

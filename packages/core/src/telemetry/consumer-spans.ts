@@ -1,0 +1,113 @@
+import type { Context } from '@opentelemetry/api';
+import { HEADERS } from '../event/headers';
+import type { IncomingRecord } from '../transport/transport';
+import { ATTR, type Attributes } from './attributes';
+import type { ConsumerTelemetry } from './consumer-telemetry';
+import { otel } from './otel-api';
+import { endSpan, inSpan, linkTo, tracer, tracingOn } from './spans';
+import { extractContext } from './trace-context';
+
+/** What the record-level wrappers read from a worker's deps. */
+export interface TracedDeps {
+  readonly groupId: string;
+  readonly telemetry?: ConsumerTelemetry;
+}
+
+/** What one record's processing came to, as the partition worker reports it. */
+type Processed = 'done' | 'aborted' | { readonly deferMs: number };
+
+// Each record's CONSUMER span context, for the apply spans started under it.
+const spanOf = new WeakMap<IncomingRecord, Context>();
+
+/** The context of a record's CONSUMER span, for spans of its steps; the active context when it has none. */
+export function contextOfRecord(record: IncomingRecord): Context | undefined {
+  return spanOf.get(record) ?? otel()?.context.active();
+}
+
+function recordAttributes(groupId: string, r: IncomingRecord): Attributes {
+  const a: Attributes = {
+    [ATTR.system]: 'kafka',
+    [ATTR.operationType]: 'process',
+    [ATTR.operationName]: 'process',
+    [ATTR.destination]: r.topic,
+    [ATTR.partition]: String(r.partition),
+    [ATTR.consumerGroup]: groupId,
+    [ATTR.offset]: Number(r.offset),
+  };
+  const id = r.headers[HEADERS.eventId];
+  const type = r.headers[HEADERS.eventType];
+  if (id) a[ATTR.messageId] = id;
+  if (type) a[ATTR.eventType] = type;
+  if (r.key) a[ATTR.messageKey] = r.key.toString('utf8');
+  return a;
+}
+
+/**
+ * Processes one record in a CONSUMER span `process <topic>`, a child of the producer's span (the record's
+ * `traceparent`), and keeps the record in hand for the time-lag gauge until it is done.
+ */
+export async function traceRecord(
+  deps: TracedDeps,
+  record: IncomingRecord,
+  fn: () => Promise<Processed>,
+): Promise<Processed> {
+  const { groupId } = deps;
+  deps.telemetry?.inHand.take(groupId, record.topic, record.partition, Number(record.timestamp));
+  const on = otel();
+  const api = on && tracingOn(on) ? on : undefined;
+  const outcome = await inSpan(
+    `process ${record.topic}`,
+    {
+      kind: 'consumer',
+      linkParent: true,
+      attributes: recordAttributes(groupId, record),
+      ...(api ? { parent: extractContext(api, record.headers) } : {}),
+    },
+    async (span) => {
+      if (span && api) spanOf.set(record, api.context.active());
+      const result = await fn();
+      span?.setAttribute(ATTR.outcome, typeof result === 'string' ? result : 'retry');
+      return result;
+    },
+  );
+  if (typeof outcome === 'string') deps.telemetry?.inHand.release(groupId, record.topic, record.partition);
+  return outcome;
+}
+
+/** Applies a run of records in one store call: one CONSUMER span per record, all ending with the call. */
+export async function traceRun(
+  deps: TracedDeps,
+  records: readonly IncomingRecord[],
+  fn: () => Promise<boolean>,
+): Promise<boolean> {
+  const first = records[0];
+  if (first) deps.telemetry?.inHand.take(deps.groupId, first.topic, first.partition, Number(first.timestamp));
+  const on = otel();
+  const api = on && tracingOn(on) ? on : undefined;
+  const t = api ? tracer(api) : undefined;
+  const spans = api
+    ? records.map((r) => {
+        const parent = extractContext(api, r.headers);
+        const attributes = { ...recordAttributes(deps.groupId, r), [ATTR.batchCount]: records.length };
+        const span = t!.startSpan(
+          `process ${r.topic}`,
+          { kind: api.SpanKind.CONSUMER, attributes, links: linkTo(api, parent) },
+          parent,
+        );
+        spanOf.set(r, api.trace.setSpan(parent, span));
+        return span;
+      })
+    : [];
+  try {
+    const applied = await fn();
+    // A failed batch is processed again one by one, each record in a span of its own.
+    for (const s of spans) s.setAttribute(ATTR.outcome, applied ? 'done' : 'batch-failed');
+    spans.forEach((s) => endSpan(s));
+    return applied;
+  } catch (err) {
+    spans.forEach((s) => endSpan(s, err));
+    throw err;
+  } finally {
+    if (first) deps.telemetry?.inHand.release(deps.groupId, first.topic, first.partition);
+  }
+}
