@@ -1,6 +1,7 @@
 /**
- * Header names on every record the framework produces. All values are UTF-8 strings.
- * `traceparent` follows W3C Trace Context so tracing tools read it without configuration.
+ * Header names on the records the framework produces. All values are UTF-8 strings. `traceparent` (W3C Trace
+ * Context, so tracing tools read it without configuration) is written when the application registered an
+ * OpenTelemetry tracer provider: see docs/observability.md.
  */
 export const HEADERS = Object.freeze({
   eventId: 'lty-event-id',

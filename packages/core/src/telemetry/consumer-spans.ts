@@ -1,4 +1,4 @@
-import type { Context } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { HEADERS } from '../event/headers';
 import type { IncomingRecord } from '../transport/transport';
 import { ATTR, type Attributes } from './attributes';
@@ -16,12 +16,12 @@ export interface TracedDeps {
 /** What one record's processing came to, as the partition worker reports it. */
 type Processed = 'done' | 'aborted' | { readonly deferMs: number };
 
-// Each record's CONSUMER span context, for the apply spans started under it.
-const spanOf = new WeakMap<IncomingRecord, Context>();
+// The CONSUMER span of each record of a batch apply under way, which notes the record's apply status.
+const batchSpans = new WeakMap<IncomingRecord, Span>();
 
-/** The context of a record's CONSUMER span, for spans of its steps; the active context when it has none. */
-export function contextOfRecord(record: IncomingRecord): Context | undefined {
-  return spanOf.get(record) ?? otel()?.context.active();
+/** The CONSUMER span of a record being applied in a batch (`traceRun`), if tracing is on. */
+export function batchSpanOf(record: IncomingRecord): Span | undefined {
+  return batchSpans.get(record);
 }
 
 function recordAttributes(groupId: string, r: IncomingRecord): Attributes {
@@ -53,18 +53,15 @@ export async function traceRecord(
 ): Promise<Processed> {
   const { groupId } = deps;
   deps.telemetry?.inHand.take(groupId, record.topic, record.partition, Number(record.timestamp));
-  const on = otel();
-  const api = on && tracingOn(on) ? on : undefined;
   const outcome = await inSpan(
     `process ${record.topic}`,
     {
       kind: 'consumer',
       linkParent: true,
-      attributes: recordAttributes(groupId, record),
-      ...(api ? { parent: extractContext(api, record.headers) } : {}),
+      attributes: () => recordAttributes(groupId, record),
+      parent: () => extractContext(otel()!, record.headers),
     },
     async (span) => {
-      if (span && api) spanOf.set(record, api.context.active());
       const result = await fn();
       span?.setAttribute(ATTR.outcome, typeof result === 'string' ? result : 'retry');
       return result;
@@ -74,7 +71,10 @@ export async function traceRecord(
   return outcome;
 }
 
-/** Applies a run of records in one store call: one CONSUMER span per record, all ending with the call. */
+/**
+ * Applies a run of records in one store call: one CONSUMER span per record, covering the store call and noting
+ * the record's apply status (no `lty.apply` child: it would last exactly as long as its parent).
+ */
 export async function traceRun(
   deps: TracedDeps,
   records: readonly IncomingRecord[],
@@ -94,7 +94,7 @@ export async function traceRun(
           { kind: api.SpanKind.CONSUMER, attributes, links: linkTo(api, parent) },
           parent,
         );
-        spanOf.set(r, api.trace.setSpan(parent, span));
+        batchSpans.set(r, span);
         return span;
       })
     : [];

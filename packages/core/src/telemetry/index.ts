@@ -3,7 +3,7 @@
 export { ATTR } from './attributes';
 export type { Attributes } from './attributes';
 export { traceApply, traceApplyBatch } from './apply-spans';
-export { contextOfRecord, traceRecord, traceRun } from './consumer-spans';
+export { traceRecord, traceRun } from './consumer-spans';
 export type { TracedDeps } from './consumer-spans';
 export type { ConsumerTelemetry } from './consumer-telemetry';
 export { LATENCY_BUCKETS_S, METRICS } from './metric-names';

@@ -41,7 +41,8 @@ export function traceSend<R extends { eventIds: readonly string[]; positions: re
   command: string,
   fn: () => Promise<R>,
 ): Promise<R> {
-  const attributes = sendAttributes(topic, undefined, { [ATTR.service]: service, [ATTR.command]: command });
+  const attributes = () =>
+    sendAttributes(topic, undefined, { [ATTR.service]: service, [ATTR.command]: command });
   return inSpan(`send ${topic}`, { kind: 'producer', attributes }, async (span) => {
     const receipt = await fn();
     notePositions(span, receipt.eventIds, receipt.positions);
@@ -57,6 +58,6 @@ export function traceFollowUps<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   const topic = topics.join(',');
-  const attributes = sendAttributes(topic, count, { [ATTR.service]: service });
+  const attributes = () => sendAttributes(topic, count, { [ATTR.service]: service });
   return inSpan(`send ${topic}`, { kind: 'producer', attributes }, fn);
 }

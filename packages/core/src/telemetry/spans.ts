@@ -62,8 +62,10 @@ export async function inSpan<T>(
   name: string,
   options: {
     kind?: 'producer' | 'consumer' | 'internal';
-    attributes?: Attributes;
-    parent?: Context;
+    /** A function is called only when tracing is on: without a provider no attribute object is made. */
+    attributes?: Attributes | (() => Attributes);
+    /** Called only when tracing is on. */
+    parent?: () => Context;
     /** Also links the span to its parent, as the messaging conventions ask of a process span. */
     linkParent?: boolean;
   },
@@ -71,12 +73,13 @@ export async function inSpan<T>(
 ): Promise<T> {
   const api = otel();
   if (!api || !tracingOn(api)) return fn(undefined);
-  const parent = options.parent ?? api.context.active();
+  const parent = options.parent?.() ?? api.context.active();
+  const attributes = typeof options.attributes === 'function' ? options.attributes() : options.attributes;
   const span = tracer(api).startSpan(
     name,
     {
       kind: kindOf(api, options.kind),
-      attributes: options.attributes ?? {},
+      attributes: attributes ?? {},
       ...(options.linkParent ? { links: linkTo(api, parent) } : {}),
     },
     parent,

@@ -27,6 +27,11 @@ const PlaceOrder = defineCommand({
   input: order,
   toEvents: (c) => OrderPlaced.of(c),
 });
+const PlaceThree = defineCommand({
+  name: 'PlaceThree',
+  input: z.object({ orderId: z.string().min(1) }),
+  toEvents: (c) => [1, 2, 3].map(() => OrderPlaced.of({ orderId: c.orderId, behaviour: 'ok' })),
+});
 const ShipmentRequested = defineEvent({
   type: 'otel.ShipmentRequested',
   schema: z.object({ orderId: z.string() }),
@@ -51,7 +56,7 @@ function orders(name: string): Service {
     name,
     kafka,
     store: inMemoryStateStore(),
-    commands: [PlaceOrder],
+    commands: [PlaceOrder, PlaceThree],
     handlers: [
       onOwnEvent(
         OrderPlaced,
@@ -97,6 +102,12 @@ function shipping(name: string, ordersTopic: string): Service {
 
 const attr = (s: ReadableSpan, name: string) => s.attributes[name];
 const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
+/** A process span's apply status: on its `lty.apply` child (one by one), or on itself (a batch apply). */
+function applyStatusOf(process: ReadableSpan, spans: readonly ReadableSpan[]): unknown {
+  if (!process.name.startsWith('process ')) return undefined;
+  const child = spans.find((s) => s.name === 'lty.apply' && parentOf(s) === process.spanContext().spanId);
+  return child ? child.attributes['lty.apply.status'] : process.attributes['lty.apply.status'];
+}
 
 describe('OpenTelemetry on real Kafka', () => {
   it('follows one command across two services in one trace', async () => {
@@ -118,7 +129,7 @@ describe('OpenTelemetry on real Kafka', () => {
             );
           if (!send) return 0;
           trace = sdk.spans().filter((s) => s.spanContext().traceId === send.spanContext().traceId);
-          return trace.filter((s) => s.name === 'lty.apply').length;
+          return trace.filter((s) => applyStatusOf(s, trace) !== undefined).length;
         },
         { timeout: 30_000, interval: 200 },
       )
@@ -160,9 +171,7 @@ describe('OpenTelemetry on real Kafka', () => {
       'messaging.kafka.offset': Number(receipt.positions[0]!.offset),
       'messaging.message.id': receipt.eventIds[0],
     });
-    const applies = trace.filter((s) => s.name === 'lty.apply');
-    expect(applies.map((a) => a.attributes['lty.apply.status'])).toEqual(['applied', 'applied']);
-    expect(applies.some((a) => parentOf(a) === ownApply.spanContext().spanId)).toBe(true);
+    expect(applyStatusOf(ownApply, trace)).toBe('applied');
 
     const subscription = processIn(`otel-s-${id}.orders`);
     expect(parentOf(subscription)).toBe(send.spanContext().spanId);
@@ -174,7 +183,35 @@ describe('OpenTelemetry on real Kafka', () => {
     expect(parentOf(followUp)).toBe(subscription.spanContext().spanId);
     const shipApply = processIn(`otel-s-${id}.self`);
     expect(parentOf(shipApply)).toBe(followUp.spanContext().spanId);
-    expect(applies.some((a) => parentOf(a) === shipApply.spanContext().spanId)).toBe(true);
+    expect(applyStatusOf(shipApply, trace)).toBe('applied');
+  });
+
+  it('gives each record of a batch apply its own CONSUMER span, child of its send, with its apply status', async () => {
+    const o = await started(orders(`otel-b-${id}`));
+    const orderId = `b-${randomUUID()}`;
+    // Three events of one key in one produce request: one fetch, one run for the store's applyBatch.
+    const receipt = await o.send(PlaceThree, { orderId });
+    await o.waitForApplied(receipt.token, { timeoutMs: 30_000 });
+    const send = sdk
+      .spans()
+      .find((s) => s.name === `send ${o.topic}` && s.attributes['lty.command'] === 'PlaceThree')!;
+    expect(send.attributes['messaging.batch.message_count']).toBe(3);
+    let processed: ReadableSpan[] = [];
+    await expect
+      .poll(() => {
+        processed = sdk
+          .spans()
+          .filter((s) => s.name === `process ${o.topic}` && parentOf(s) === send.spanContext().spanId);
+        return processed.length;
+      })
+      .toBe(3);
+    expect(processed.map((p) => p.attributes['messaging.message.id']).sort()).toEqual(
+      [...receipt.eventIds].sort(),
+    );
+    for (const p of processed) {
+      expect(p.attributes['messaging.batch.message_count']).toBe(3);
+      expect(applyStatusOf(p, sdk.spans())).toBe('applied');
+    }
   });
 
   it('counts applies, retries, dead letters, parked records, refusals and lag after a run', async () => {
