@@ -7,6 +7,7 @@ import { configFromEnv } from './config';
 import { legacyConfigFromEnv } from './legacy/config';
 import { legacyTable } from './legacy/handlers';
 import { startLegacyService, type RunningLegacy } from './legacy/service';
+import { prometheusMetrics } from './metrics';
 import { startOrderService, type Running } from './service';
 
 // Fresh topics, groups and schemas per run, so runs never see each other's orders. Two services, as in
@@ -29,6 +30,7 @@ let orders: Running;
 let legacy: RunningLegacy;
 let app: FastifyInstance;
 let base = '';
+let telemetry: ReturnType<typeof prometheusMetrics> | undefined;
 
 async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(base + path, {
@@ -42,9 +44,11 @@ async function http(method: string, path: string, body?: unknown, headers: Recor
 const item = (sku: string, quantity = 1, unitPriceCents = 500) => ({ sku, quantity, unitPriceCents });
 
 beforeAll(async () => {
+  telemetry = prometheusMetrics();
   orders = await startOrderService(config);
   legacy = await startLegacyService(legacyConfig);
   app = buildApp(orders.service, { readWaitMs: config.readWaitMs });
+  telemetry.route(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });
@@ -55,6 +59,7 @@ afterAll(async () => {
   await legacy?.close();
   await orders?.pool.query(`DROP SCHEMA IF EXISTS "${config.schema}" CASCADE`).catch(() => undefined);
   await orders?.close();
+  await telemetry?.shutdown();
 });
 
 async function finalStatus(orderId: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
@@ -202,4 +207,36 @@ describe('order service over HTTP on the real stack', () => {
     const refusedCount = accepted.filter((a) => a.refused).length;
     expect(byStatus).toEqual({ ACCEPTED: 500 - refusedCount, REFUSED: refusedCount });
   }, 180_000);
+
+  it('serves its metrics at /metrics in the Prometheus text format', async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    const service = `lty_service="${config.serviceName}"`;
+    const value = (metric: string, ...labels: string[]) => {
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`${metric}{`) && labels.every((label) => l.includes(label)));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    // The orders above: every event of this service applied, each send timed, the invalid one refused.
+    expect(value('lty_events_applied_total', service)).toBeGreaterThanOrEqual(500);
+    expect(value('lty_send_duration_count', service, 'lty_command="CreateOrder"')).toBeGreaterThanOrEqual(
+      500,
+    );
+    expect(value('lty_commands_rejected_total', service, 'error_type="LTY_COMMAND_VALIDATION"')).toBe(1);
+    expect(
+      value('lty_apply_latency_count', `messaging_consumer_group_name="${config.serviceName}.self"`),
+    ).toBeGreaterThanOrEqual(500);
+    expect(value('lty_events_dead_lettered_total', service)).toBe(0);
+    expect(value('lty_send_in_flight', service)).toBe(0);
+    expect(value('lty_relay_backlog', service)).toBe(0);
+    // Lag of the partitions this instance owns, in records and in seconds, for both of its groups.
+    for (const group of [`${config.serviceName}.self`, `${config.serviceName}.legacy`]) {
+      const label = `messaging_consumer_group_name="${group}"`;
+      expect(value('lty_consumer_lag', service, label), group).toBeGreaterThanOrEqual(0);
+      expect(value('lty_consumer_time_lag', service, label), group).toBeGreaterThanOrEqual(0);
+    }
+  });
 });

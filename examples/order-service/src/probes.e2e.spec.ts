@@ -98,6 +98,14 @@ it('answers its probes from health(), and drains and exits 0 on SIGTERM, leaving
   ]);
   const ownPartitions = selfGroup(ready.body)!.partitions;
   expect(ownPartitions.length).toBeGreaterThan(0);
+  // Its metrics, for Prometheus to scrape: the order above was one timed send.
+  const scraped = await (await fetch(`${first.base}/metrics`)).text();
+  const sends = scraped
+    .split('\n')
+    .filter(
+      (l) => l.startsWith('lty_send_duration_count{') && l.includes(`lty_service="${config.serviceName}"`),
+    );
+  expect(sends.map((l) => l.slice(l.lastIndexOf(' ') + 1))).toEqual(['1']);
 
   const signalled = Date.now();
   first.child.kill('SIGTERM');
