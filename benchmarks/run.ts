@@ -15,6 +15,7 @@ const all = [
   'benchmarks/apply/scaling.ts',
   'benchmarks/outcomes/idempotency.ts',
   'benchmarks/e2e/latency.ts',
+  'benchmarks/telemetry/overhead.ts',
   'benchmarks/restart/restart.ts',
   'benchmarks/memory/rss.ts',
 ];
