@@ -10,6 +10,7 @@ import type { SubscriberCounters } from '../subscriber/counters';
 import type { Transport } from '../transport/transport';
 import { decisionContext, type DecisionContext, type Rejection } from './decision-context';
 import { relayAnnouncements } from './relay';
+import { ATTR, inSpan } from '../telemetry/index';
 
 /** An entity and its announcements not yet relayed, as a store returned them. */
 export interface PendingOf {
@@ -70,6 +71,12 @@ export function announcer(deps: {
         ? decision({ state: state as S, announcements })
         : decision<S>({ rejection, announcements });
     },
-    relay: (entities) => relayAnnouncements(deps, entities),
+    relay(entities) {
+      const count = entities.reduce((n, e) => n + e.pending.length, 0);
+      if (count === 0) return relayAnnouncements(deps, entities);
+      // A step of the record's processing: its span sits under the record's CONSUMER span.
+      const attributes = () => ({ [ATTR.batchCount]: count });
+      return inSpan('lty.relay', { attributes }, () => relayAnnouncements(deps, entities));
+    },
   };
 }

@@ -46,6 +46,21 @@ export const METRICS = Object.freeze({
     unit: '{event}',
     description: 'Records parked behind an earlier dead letter of their key',
   },
+  eventsRejected: {
+    name: 'lty.events.rejected',
+    unit: '{event}',
+    description: 'Own events their reducer refused (ctx.reject): state unchanged, the refusal stored',
+  },
+  relayed: {
+    name: 'lty.relay.announcements',
+    unit: '{announcement}',
+    description: 'Announcements the relay produced to Kafka (one sent again after a crash counts again)',
+  },
+  relayFailures: {
+    name: 'lty.relay.failures',
+    unit: '{round}',
+    description: 'Relay rounds that failed and are retried',
+  },
   rejected: {
     name: 'lty.commands.rejected',
     unit: '{command}',

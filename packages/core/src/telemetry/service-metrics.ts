@@ -30,7 +30,17 @@ export interface ServiceMetrics {
   close(): void;
 }
 
-const COUNTED = ['applied', 'duplicates', 'retries', 'deadLettered', 'parked'] as const;
+// Counter name in METRICS → field of the service's counters.
+const COUNTED = [
+  ['applied', 'applied'],
+  ['duplicates', 'duplicates'],
+  ['retries', 'retries'],
+  ['deadLettered', 'deadLettered'],
+  ['parked', 'parked'],
+  ['eventsRejected', 'rejected'],
+  ['relayed', 'relayed'],
+  ['relayFailures', 'relayFailures'],
+] as const;
 
 export function serviceMetrics(api: Otel, src: MetricSources): ServiceMetrics {
   const meter: Meter = api.metrics.getMeter(TRACER_NAME);
@@ -44,7 +54,8 @@ export function serviceMetrics(api: Otel, src: MetricSources): ServiceMetrics {
   const service = { [ATTR.service]: src.service };
 
   const counted = COUNTED.map(
-    (k) => [k, meter.createObservableCounter(METRICS[k].name, opts(METRICS[k]))] as const,
+    ([metric, field]) =>
+      [field, meter.createObservableCounter(METRICS[metric].name, opts(METRICS[metric]))] as const,
   );
   const inFlight = meter.createObservableUpDownCounter(
     METRICS.inFlightSends.name,

@@ -240,6 +240,8 @@ describe('OpenTelemetry on real Kafka', () => {
     expect(sumOf(m.get(METRICS.deadLettered.name), svc)).toBe(1);
     expect(sumOf(m.get(METRICS.parked.name), svc)).toBe(1);
     expect(sumOf(m.get(METRICS.duplicates.name), svc)).toBe(0);
+    expect(sumOf(m.get(METRICS.eventsRejected.name), svc)).toBe(0);
+    expect(m.get(METRICS.relayed.name)?.dataPoints).toHaveLength(1);
     expect(sumOf(m.get(METRICS.rejected.name), { ...svc, 'error.type': 'LTY_COMMAND_VALIDATION' })).toBe(1);
     expect(sumOf(m.get(METRICS.inFlightSends.name), svc)).toBe(0);
     expect(sumOf(m.get(METRICS.relayBacklog.name), svc)).toBe(0);
