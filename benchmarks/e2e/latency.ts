@@ -14,6 +14,7 @@ import { writeResult, type GroupResult } from '../lib/results';
 import { spread } from '../lib/stats';
 import { LIMITS, measureWindow, type WindowResult } from './measure';
 import {
+  commitInterval,
   deleteTopics,
   startFramework,
   startSide,
@@ -196,6 +197,7 @@ function rdkTransport(library: ConfluentLibrary) {
     library,
     clientId: 'lty-bench-e2e',
     transactionalId: c.unique('tx'),
+    ...commitInterval(),
   });
 }
 

@@ -42,6 +42,15 @@ export const Deposit = defineCommand({
   toEvents: (d: z.output<typeof c.Deposited.schema>) => c.Deposited.of(d),
 });
 
+/**
+ * LTY_BENCH_COMMIT_INTERVAL_MS sets the framework's `commitIntervalMs` on both transports (0: an awaited commit
+ * after every batch, as before background commits), for a before-and-after on the same machine.
+ */
+export function commitInterval(): { commitIntervalMs?: number } {
+  const v = process.env.LTY_BENCH_COMMIT_INTERVAL_MS;
+  return v === undefined ? {} : { commitIntervalMs: Number(v) };
+}
+
 /** The framework side; with `transport`, on that transport instead of the default kafkajs one. */
 export async function startFramework(
   o: SideOptions,
@@ -55,7 +64,9 @@ export async function startFramework(
   const store: StateStore<PoolClient> = o.onApplied ? trackingStore(pgStore, seqOf, o.onApplied) : pgStore;
   const service = createService({
     name: c.unique('e2e'),
-    ...(transport ? { transport: transport.make() } : { kafka: { brokers: serviceConfig().kafkaBrokers } }),
+    ...(transport
+      ? { transport: transport.make() }
+      : { kafka: { brokers: serviceConfig().kafkaBrokers, ...commitInterval() } }),
     store,
     topic: { name: o.topic },
     commands: [Deposit],
