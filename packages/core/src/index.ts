@@ -96,10 +96,8 @@ export { createDeferrals } from './transport/deferrals';
 export type { Deferrals } from './transport/deferrals';
 export { createOffsetCommitter, groupCommitters } from './transport/offset-committer';
 export type { GroupCommitters, OffsetCommitter, PartitionOffset } from './transport/offset-committer';
-export { inFlightBatches } from './transport/in-flight-batches';
 export { incomingRecords } from './transport/incoming-records';
 export type { ClientBatch } from './transport/incoming-records';
-export type { InFlightBatches } from './transport/in-flight-batches';
 export type { CoalescedSend } from './transport/send-queue';
 export { normaliseHeaders } from './event/headers';
 
