@@ -9,6 +9,7 @@ const all = [
   'benchmarks/codec/avro-vs-json.ts',
   'benchmarks/command/kafkajs.ts',
   'benchmarks/command/confluent.ts',
+  'benchmarks/command/cpu.ts',
   'benchmarks/apply/postgres.ts',
   'benchmarks/apply/cassandra.ts',
   'benchmarks/apply/dedup.ts',

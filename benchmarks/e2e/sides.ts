@@ -8,14 +8,17 @@ import type { z } from 'zod';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
 import { HEADERS, createService, defineCommand, onOwnEvent } from '../../packages/core/src/index';
 import type { StateStore } from '../../packages/core/src/store/state-store';
+import type { Transport } from '../../packages/core/src/transport/transport';
 import { postgresStateStore } from '../../packages/postgres/src/index';
 import * as c from '../apply/common';
 import { rawPostgresApply } from '../apply/raw-postgres';
 
 export type SideName = 'framework' | 'raw';
+/** The latency benchmark's sides: the memory benchmark's two, and the framework on the librdkafka transport. */
+export type LatencySideName = SideName | 'librdkafka';
 
 export interface Side {
-  readonly name: SideName;
+  readonly name: LatencySideName;
   /** Sends one command; resolves once the broker acknowledged it (acks=all). */
   send(deposit: c.Deposit): Promise<void>;
   /** Events applied since start. */
@@ -39,7 +42,20 @@ export const Deposit = defineCommand({
   toEvents: (d: z.output<typeof c.Deposited.schema>) => c.Deposited.of(d),
 });
 
-export async function startFramework(o: SideOptions): Promise<Side> {
+/**
+ * LTY_BENCH_COMMIT_INTERVAL_MS sets the framework's `commitIntervalMs` on both transports (0: an awaited commit
+ * after every batch, as before background commits), for a before-and-after on the same machine.
+ */
+export function commitInterval(): { commitIntervalMs?: number } {
+  const v = process.env.LTY_BENCH_COMMIT_INTERVAL_MS;
+  return v === undefined ? {} : { commitIntervalMs: Number(v) };
+}
+
+/** The framework side; with `transport`, on that transport instead of the default kafkajs one. */
+export async function startFramework(
+  o: SideOptions,
+  transport?: { readonly name: 'librdkafka'; readonly make: () => Transport },
+): Promise<Side> {
   const pgStore = postgresStateStore({ connectionString: serviceConfig().postgresUrl }, { schema: o.schema });
   // Which command an event belongs to: filled by the reducer, read when the store's transaction has committed.
   // The stats counters say how many were applied, not which; waitForApplied polls the store (adding load and a
@@ -48,7 +64,9 @@ export async function startFramework(o: SideOptions): Promise<Side> {
   const store: StateStore<PoolClient> = o.onApplied ? trackingStore(pgStore, seqOf, o.onApplied) : pgStore;
   const service = createService({
     name: c.unique('e2e'),
-    kafka: { brokers: serviceConfig().kafkaBrokers },
+    ...(transport
+      ? { transport: transport.make() }
+      : { kafka: { brokers: serviceConfig().kafkaBrokers, ...commitInterval() } }),
     store,
     topic: { name: o.topic },
     commands: [Deposit],
@@ -61,7 +79,7 @@ export async function startFramework(o: SideOptions): Promise<Side> {
   });
   await service.start();
   return {
-    name: 'framework',
+    name: transport?.name ?? 'framework',
     send: async (d) => void (await service.send(Deposit, d)),
     applied: () => service.stats().applied,
     async stop() {

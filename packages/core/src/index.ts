@@ -94,6 +94,10 @@ export type {
 export { createSendQueue } from './transport/send-queue';
 export { createDeferrals } from './transport/deferrals';
 export type { Deferrals } from './transport/deferrals';
+export { createOffsetCommitter, groupCommitters } from './transport/offset-committer';
+export type { GroupCommitters, OffsetCommitter, PartitionOffset } from './transport/offset-committer';
+export { incomingRecords } from './transport/incoming-records';
+export type { ClientBatch } from './transport/incoming-records';
 export type { CoalescedSend } from './transport/send-queue';
 export { normaliseHeaders } from './event/headers';
 

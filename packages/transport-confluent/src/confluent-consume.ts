@@ -1,9 +1,10 @@
 import {
   createDeferrals,
-  normaliseHeaders,
+  createOffsetCommitter,
+  incomingRecords,
+  type GroupCommitters,
   type ConsumeOptions,
   type Consumption,
-  type IncomingRecord,
 } from '@listen-to-yourself/core';
 import type { ConfluentConsumer } from './confluent-client';
 import { toTransportError } from './confluent-errors';
@@ -11,7 +12,8 @@ import { watchMembership, type Membership } from './confluent-membership';
 
 /**
  * Creates the consumer (with `autoCommit: false`, read_committed isolation and the membership callbacks given),
- * subscribes and runs `eachBatch` with explicit commits. Resolves once the member got its first assignment (or
+ * subscribes and runs `eachBatch` with explicit commits, sent every `commitIntervalMs` (core's
+ * `createOffsetCommitter`), at a revocation and before the member leaves. Resolves once the member got its first assignment (or
  * was stopped first, through the handle `track` receives at once) with a handle whose stop() leaves the group
  * and disconnects. The client never stops on its own: a fault it cannot recover from (a non-retriable error
  * from `eachBatch`, a fatal client error) is made a crash here, reported once the consumer left, as kafkajs does.
@@ -19,11 +21,31 @@ import { watchMembership, type Membership } from './confluent-membership';
 export async function runConfluentConsumer(
   create: (membership: Membership) => ConfluentConsumer,
   options: ConsumeOptions,
-  concurrency: number,
+  settings: {
+    readonly concurrency: number;
+    readonly commitIntervalMs: number;
+    readonly committers: GroupCommitters;
+  },
   track: (consumption: Consumption) => void,
 ): Promise<Consumption> {
-  const membership = watchMembership(options, (err) => crash(err));
+  const membership = watchMembership(
+    options,
+    (err) => crash(err),
+    // Sent while the partitions are still this member's; the client unassigns them meanwhile.
+    () => void committer.flush().catch(() => undefined),
+  );
   const consumer = create(membership);
+  const committer = createOffsetCommitter({
+    intervalMs: settings.commitIntervalMs,
+    commit: async (offsets) => {
+      try {
+        await consumer.commitOffsets(offsets.map((o) => ({ ...o })));
+      } catch (err) {
+        throw toTransportError('offset commit', err);
+      }
+    },
+  });
+  const unregister = settings.committers.add(options.groupId, committer);
   let stopping = false;
   let crashed = false;
   const deferrals = createDeferrals();
@@ -35,7 +57,12 @@ export async function runConfluentConsumer(
       stopping = true;
       deferrals.stop();
       leave();
-      stopped ??= consumer.disconnect().catch(() => undefined);
+      // What is pending is committed now, and a batch still running commits its last mark before it returns.
+      // The client leaves the group only once its batches returned, so the disconnect starts at once (it must:
+      // started after a batch returned, it races the client's own seek back to that batch's first record).
+      stopped ??= Promise.all([committer.stop(), consumer.disconnect().catch(() => undefined)]).then(() =>
+        unregister(),
+      );
       return stopped;
     },
   };
@@ -50,32 +77,18 @@ export async function runConfluentConsumer(
     await consumer.subscribe({ topics: [...options.topics] });
     await consumer.run({
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: concurrency,
+      partitionsConsumedConcurrently: settings.concurrency,
       eachBatch: async (payload) => {
         const { batch } = payload;
-        const records: IncomingRecord[] = batch.messages.map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key,
-          value: m.value,
-          headers: normaliseHeaders(m.headers),
-          timestamp: m.timestamp,
-        }));
+        const records = incomingRecords(batch);
         await runBatch(options, crash, () =>
           options.eachBatch(
             { topic: batch.topic, partition: batch.partition, records },
             {
-              commit: async (nextOffset) => {
+              commit: (nextOffset) => {
                 // Records up to here are done: without this the client seeks back and delivers them again.
                 payload.resolveOffset((BigInt(nextOffset) - 1n).toString());
-                try {
-                  await consumer.commitOffsets([
-                    { topic: batch.topic, partition: batch.partition, offset: nextOffset },
-                  ]);
-                } catch (err) {
-                  throw toTransportError(`commit of ${batch.topic}/${batch.partition}`, err);
-                }
+                return committer.mark(batch.topic, batch.partition, nextOffset);
               },
               // librdkafka heartbeats from its own thread.
               heartbeat: async () => undefined,

@@ -25,13 +25,14 @@ export interface ClientLogger {
 }
 
 /**
- * Watches one consumer's membership: its assignment for `onAssignment`, its first assignment for `joined`, and
- * its errors for a fatal one, which `onFatal` receives once as a non-retriable TransportError (a fatal consumer
+ * Watches one consumer's membership: its assignment for `onAssignment`, its first assignment for `joined`, a
+ * revocation for `onRevoke` (told before the partitions go), and its errors for a fatal one, which `onFatal` receives once as a non-retriable TransportError (a fatal consumer
  * never consumes again, and a fenced static member restarted would fence its successor in turn).
  */
 export function watchMembership(
   options: Pick<ConsumeOptions, 'onAssignment'>,
   onFatal: (err: TransportError) => void,
+  onRevoke: () => void = () => undefined,
 ): Membership {
   const owned = new Map<string, TopicPartition>();
   let markJoined!: () => void;
@@ -57,8 +58,10 @@ export function watchMembership(
     rebalanceCb(err, assignment) {
       const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
       if (err.code === ASSIGN) for (const tp of assignment) owned.set(key(tp), tp);
-      else if (err.code === REVOKE) for (const tp of assignment) owned.delete(key(tp));
-      else return undefined;
+      else if (err.code === REVOKE) {
+        onRevoke();
+        for (const tp of assignment) owned.delete(key(tp));
+      } else return undefined;
       options.onAssignment?.([...owned.values()].map(({ topic, partition }) => ({ topic, partition })));
       if (err.code === ASSIGN) markJoined();
       return undefined;

@@ -21,6 +21,13 @@ export const confluentTransportDefaults = Object.freeze({
   maxConsumeBatchRecords: 100,
   /** Longest a fetch waits for data (`fetch.wait.max.ms`). @defaultValue 250 */
   maxWaitTimeMs: 250,
+  /**
+   * Longest a consumed record's offset waits before it is committed to the group, in one request with the other
+   * partitions' (and at once when the consumer stops or its partitions are revoked). 0 commits before each batch
+   * returns. A record read again because its commit had not gone out is recognised by the store as a duplicate.
+   * @defaultValue 1000
+   */
+  commitIntervalMs: 1000,
   /** Consumer session timeout. @defaultValue 30000 */
   sessionTimeoutMs: 30_000,
   /** Consumer heartbeat interval; librdkafka sends heartbeats itself. @defaultValue 3000 */
@@ -59,6 +66,7 @@ const schema = z
     maxBatchRecords: z.number().int().positive(),
     maxConsumeBatchRecords: z.number().int().positive(),
     maxWaitTimeMs: z.number().int().positive(),
+    commitIntervalMs: z.number().int().min(0),
     sessionTimeoutMs: z.number().int().positive(),
     heartbeatIntervalMs: z.number().int().positive(),
     partitionsConsumedConcurrently: z.number().int().positive(),

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import {
   TransportError,
   createSendQueue,
+  groupCommitters,
   type Consumption,
   type ConsumeOptions,
   type OutgoingRecord,
@@ -88,6 +89,7 @@ export function confluentTransport(options: ConfluentTransportOptions): Transpor
     return c.get();
   };
   const consumptions = new Set<Consumption>();
+  const committers = groupCommitters();
   let isConnected = false;
 
   const timeoutError = () =>
@@ -156,7 +158,10 @@ export function confluentTransport(options: ConfluentTransportOptions): Transpor
     ensureTopics: (topics: readonly TopicSpec[]) => admin.ensureTopics(topics),
     partitionCount: (topic: string) => admin.partitionCount(topic),
     produce(records: readonly OutgoingRecord[], produceOptions: ProduceOptions = {}) {
-      if (produceOptions.offsets?.length) return atomicQueue(records, produceOptions.offsets);
+      const offsets = produceOptions.offsets;
+      if (offsets?.length) {
+        return committers.flush(offsets.map((o) => o.groupId)).then(() => atomicQueue(records, offsets));
+      }
       if (records.length === 0) return Promise.resolve([]);
       return produceOptions.atomic ? atomicQueue(records) : withDeadline(producePlain(records));
     },
@@ -166,7 +171,11 @@ export function confluentTransport(options: ConfluentTransportOptions): Transpor
       const consumption = await runConfluentConsumer(
         (membership) => kafka.consumer(consumerConfig(opts, consumeOptions, membership)),
         consumeOptions,
-        opts.partitionsConsumedConcurrently,
+        {
+          concurrency: opts.partitionsConsumedConcurrently,
+          commitIntervalMs: opts.commitIntervalMs,
+          committers,
+        },
         (started) => consumptions.add(started),
       );
       const tracked: Consumption = {

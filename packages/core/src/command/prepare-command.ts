@@ -1,10 +1,13 @@
 import { CommandValidationError, ConfigError } from '../errors/errors';
+import { parseSchema } from '../errors/parse-schema';
 import { toIssues } from '../errors/zod-issues';
 import type { EventDefinition, EventDraft } from '../event/define-event';
 import { uuidV5, uuidV7 } from '../ids/uuid';
 import { commandFingerprint } from '../outcomes/fingerprint';
 import type { CommandContext, CommandDefinition } from './define-command';
-import { unstorableStrings } from './storable-strings';
+import { unstorableReason, unstorableStrings } from './storable-strings';
+
+const storable = (text: string | undefined) => text === undefined || unstorableReason(text) === undefined;
 
 /** An event ready to encode: its id, key, payload and definition. */
 export interface PreparedEvent {
@@ -40,19 +43,24 @@ export async function prepareCommand<I, C>(
   onFingerprint?: (fingerprint: string) => void,
 ): Promise<PreparedCommand> {
   const sendOptions = { idempotencyKey: ctx.idempotencyKey, correlationId: ctx.correlationId };
-  const parsed = await command.input.safeParseAsync(input);
+  const parsing = parseSchema(command.input, input);
+  const parsed = parsing instanceof Promise ? await parsing : parsing;
   // Objects of the input found clean need no second look when the events carry them.
   const clean = new Set<object>();
   const issues = [
-    ...unstorableStrings(sendOptions, ['send()']),
+    ...(storable(sendOptions.idempotencyKey) && storable(sendOptions.correlationId)
+      ? []
+      : unstorableStrings(sendOptions, ['send()'])),
     ...(parsed.success ? unstorableStrings(parsed.data, [], clean) : toIssues(parsed.error)),
   ];
   if (!parsed.success || issues.length > 0) throw new CommandValidationError(command.name, issues);
   const fingerprint =
     ctx.idempotencyKey === undefined ? undefined : commandFingerprint(command.name, parsed.data);
   if (fingerprint !== undefined) onFingerprint?.(fingerprint);
-  await command.validate(parsed.data, ctx);
-  const out = await command.toEvents(parsed.data, ctx);
+  // Awaited only when there is something to wait for: every await costs a turn of the microtask queue.
+  if (command.hasValidate) await command.validate(parsed.data, ctx);
+  const converted = command.toEvents(parsed.data, ctx);
+  const out: unknown = converted instanceof Promise ? await converted : converted;
   const drafts: readonly EventDraft[] = Array.isArray(out)
     ? (out as readonly EventDraft[])
     : [out as EventDraft];

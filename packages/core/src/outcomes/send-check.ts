@@ -9,11 +9,18 @@ export interface SendCheck {
   verify(): Promise<void>;
 }
 
+// Without a key there is nothing to look up: one shared check for every such send.
+const NO_CHECK: SendCheck = Object.freeze({
+  onFingerprint: () => undefined,
+  verify: () => Promise.resolve(),
+});
+
 export function sendCheck(
   ledger: IdempotencyLedger | undefined,
   key: string | undefined,
   options: { readonly readStore: boolean },
 ): SendCheck {
+  if (!ledger || key === undefined) return NO_CHECK;
   let mine: string | undefined;
   let lookup: Promise<string | undefined> | undefined;
   return {

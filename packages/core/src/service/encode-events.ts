@@ -1,5 +1,6 @@
 import type { Codec } from '../codec/codec';
 import type { PreparedEvent } from '../command/prepare-command';
+import type { EventDefinition } from '../event/define-event';
 import { HEADERS } from '../event/headers';
 import { partitionForKey } from '../transport/partitioner';
 import type { OutgoingRecord } from '../transport/transport';
@@ -15,32 +16,65 @@ export interface EventOrigin {
   readonly causationId?: string;
 }
 
+// The headers that depend on an event's type alone, made once per type: this runs for every event produced.
+const typeHeaders = new WeakMap<EventDefinition, readonly [type: string, version: string]>();
+
+function headersOfType(definition: EventDefinition): readonly [string, string] {
+  let found = typeHeaders.get(definition);
+  if (!found) typeHeaders.set(definition, (found = [definition.type, String(definition.version)]));
+  return found;
+}
+
 /** Encodes prepared events into records for `topic`, partitioned by key, with the framework's headers. */
-export async function encodeEvents(
+export function encodeEvents(
   codec: Codec,
   topic: string,
   partitionCount: number,
   events: readonly PreparedEvent[],
   origin: EventOrigin,
 ): Promise<OutgoingRecord[]> {
-  const producedAt = new Date().toISOString();
-  return Promise.all(
-    events.map(async (e) => {
-      const headers: Record<string, string> = {
-        [HEADERS.eventId]: e.id,
-        [HEADERS.eventType]: e.definition.type,
-        [HEADERS.schemaVersion]: String(e.definition.version),
-        [HEADERS.correlationId]: origin.correlationId,
-        [HEADERS.producedAt]: producedAt,
-        [HEADERS.service]: origin.service,
-      };
-      if (origin.command) headers[HEADERS.command] = origin.command;
-      if (origin.idempotencyKey) headers[HEADERS.idempotencyKey] = origin.idempotencyKey;
-      if (origin.inputFingerprint) headers[HEADERS.inputFingerprint] = origin.inputFingerprint;
-      if (origin.causationId) headers[HEADERS.causationId] = origin.causationId;
-      injectTraceContext(headers);
-      const value = await codec.encode({ topic, definition: e.definition, payload: e.payload });
-      return { topic, partition: partitionForKey(e.key, partitionCount), key: e.key, value, headers };
-    }),
-  );
+  const producedAt = isoNow();
+  // Most commands make one event: no array of promises for it.
+  if (events.length === 1) {
+    return encodeOne(codec, topic, partitionCount, events[0]!, origin, producedAt).then((r) => [r]);
+  }
+  return Promise.all(events.map((e) => encodeOne(codec, topic, partitionCount, e, origin, producedAt)));
+}
+
+async function encodeOne(
+  codec: Codec,
+  topic: string,
+  partitionCount: number,
+  e: PreparedEvent,
+  origin: EventOrigin,
+  producedAt: string,
+): Promise<OutgoingRecord> {
+  const [type, version] = headersOfType(e.definition);
+  const headers: Record<string, string> = {
+    [HEADERS.eventId]: e.id,
+    [HEADERS.eventType]: type,
+    [HEADERS.schemaVersion]: version,
+    [HEADERS.correlationId]: origin.correlationId,
+    [HEADERS.producedAt]: producedAt,
+    [HEADERS.service]: origin.service,
+  };
+  if (origin.command) headers[HEADERS.command] = origin.command;
+  if (origin.idempotencyKey) headers[HEADERS.idempotencyKey] = origin.idempotencyKey;
+  if (origin.inputFingerprint) headers[HEADERS.inputFingerprint] = origin.inputFingerprint;
+  if (origin.causationId) headers[HEADERS.causationId] = origin.causationId;
+  injectTraceContext(headers);
+  const value = await codec.encode({ topic, definition: e.definition, payload: e.payload });
+  return { topic, partition: partitionForKey(e.key, partitionCount), key: e.key, value, headers };
+}
+
+// `new Date().toISOString()` costs about a microsecond; sends within one millisecond share the string.
+let isoAt = NaN;
+let iso = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoAt) {
+    iso = new Date(now).toISOString();
+    isoAt = now;
+  }
+  return iso;
 }

@@ -11,7 +11,9 @@ export type Produce = (records: OutgoingRecord[], offsets?: OffsetCommit[]) => P
 export function producer(transport: Transport): Produce {
   return (records, offsets) => {
     if (offsets?.length) return transport.produce(records, { offsets });
-    const partitions = new Set(records.map((r) => `${r.topic}\u0000${r.partition}`));
-    return transport.produce(records, { atomic: partitions.size > 1 });
+    // Most commands make one record: no set of partitions for it.
+    const atomic =
+      records.length > 1 && new Set(records.map((r) => `${r.topic}\u0000${r.partition}`)).size > 1;
+    return transport.produce(records, { atomic });
   };
 }

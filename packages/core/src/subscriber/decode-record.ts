@@ -1,5 +1,6 @@
 import type { Codec } from '../codec/codec';
 import { DecodeError, EventSchemaError } from '../errors/errors';
+import { parseSchema } from '../errors/parse-schema';
 import { toIssues } from '../errors/zod-issues';
 import type { EventDefinition } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
@@ -27,7 +28,8 @@ export async function decodeRecord(
   const key = record.key?.toString('utf8');
   if (!key) throw new DecodeError(`Record at ${where(record)} has no key`);
   const raw = await codec.decode({ topic: record.topic, value: record.value, definition });
-  const parsed = await definition.schema.safeParseAsync(raw);
+  const parsing = parseSchema(definition.schema, raw);
+  const parsed = parsing instanceof Promise ? await parsing : parsing;
   if (!parsed.success) throw new EventSchemaError(definition.type, toIssues(parsed.error));
   const h = record.headers;
   return {

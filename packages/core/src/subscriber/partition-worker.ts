@@ -17,6 +17,7 @@ import {
 import { decodeRecord, recordType } from './decode-record';
 import type { AnyHandler } from './handlers';
 import { applyRun, collectRun, countResult, ownChange } from './batch-apply';
+import { commitGate } from './commit-gate';
 import { deferredRetries, type DeferredRetries } from './deferred-retries';
 import { sleepWhileRunning } from './sleep';
 import type { WorkerDeps } from './worker-deps';
@@ -28,26 +29,13 @@ export type { WorkerDeps } from './worker-deps';
 export function createBatchHandler(deps: WorkerDeps) {
   const retries = deferredRetries();
   return async function eachBatch(batch: Batch, control: BatchControl): Promise<void> {
-    let doneUpTo: string | undefined;
-    let sinceCommit = 0;
+    const gate = commitGate(deps, control);
     let deferMs: number | undefined;
-    const commit = async () => {
-      if (doneUpTo === undefined || sinceCommit === 0) return;
-      sinceCommit = 0;
-      try {
-        await control.commit(nextOffset(doneUpTo));
-      } catch (err) {
-        // A revoked partition cannot commit; its new owner gets these records again and skips them as duplicates.
-        deps.logger.warn('offset commit failed', { groupId: deps.groupId, error: messageOf(err) });
-      }
-    };
     if (deps.parking && !(await deps.parking.beforeBatch(batch, control))) return;
     const records = batch.records;
-    const done = async (record: IncomingRecord, commitNow = true) => {
+    const done = (record: IncomingRecord) => {
       deps.parking?.handled(record.topic, record.partition, record.offset);
-      doneUpTo = record.offset;
-      sinceCommit++;
-      if (commitNow && sinceCommit >= deps.commitEveryRecords) await commit();
+      gate.done(record.offset);
     };
     for (let i = 0; i < records.length;) {
       if (!control.isRunning()) break;
@@ -65,8 +53,8 @@ export function createBatchHandler(deps: WorkerDeps) {
         ))
       ) {
         // One commit per applied run, however long: the run is already durable in the store.
-        for (const r of run) await done(r.record, false);
-        if (sinceCommit >= deps.commitEveryRecords) await commit();
+        for (const r of run) done(r.record);
+        await gate.commitIfDue();
         i += run.length;
         continue;
       }
@@ -81,11 +69,12 @@ export function createBatchHandler(deps: WorkerDeps) {
           aborted = true;
           break;
         }
-        await done(records[i]!);
+        done(records[i]!);
+        await gate.commitIfDue();
       }
       if (aborted) break;
     }
-    await commit();
+    await gate.commit();
     // After the commit, so what comes again after the rest is exactly the records from the waiting one on.
     if (deferMs !== undefined) control.deferPartition?.(deferMs);
   };

@@ -28,7 +28,10 @@ export async function produceAll(
     const byTopic = new Map<string, number[]>();
     for (const i of pending) {
       const t = records[i]!.topic;
-      byTopic.set(t, [...(byTopic.get(t) ?? []), i]);
+      const of = byTopic.get(t);
+      // Pushed, not copied: a coalesced send carries up to thousands of records.
+      if (of) of.push(i);
+      else byTopic.set(t, [i]);
     }
     const answer: RecordMetadata[] = await sender.sendBatch({
       acks: -1,

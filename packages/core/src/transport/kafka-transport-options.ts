@@ -11,6 +11,13 @@ export const kafkaTransportDefaults = Object.freeze({
   maxBatchRecords: 2000,
   /** Longest a fetch waits for data; also bounds how long a stopping consumer waits. @defaultValue 250 */
   maxWaitTimeMs: 250,
+  /**
+   * Longest a consumed record's offset waits before it is committed to the group, in one request with the other
+   * partitions' (and at once when the consumer stops or the group rebalances). 0 commits before each batch
+   * returns. A record read again because its commit had not gone out is recognised by the store as a duplicate.
+   * @defaultValue 1000
+   */
+  commitIntervalMs: 1000,
   /** Consumer session timeout. @defaultValue 30000 */
   sessionTimeoutMs: 30_000,
   /** Consumer heartbeat interval. @defaultValue 3000 */
@@ -36,6 +43,7 @@ export const kafkaTransportOptionsSchema = z
     lingerMs: z.number().int().min(0),
     maxBatchRecords: z.number().int().positive(),
     maxWaitTimeMs: z.number().int().positive(),
+    commitIntervalMs: z.number().int().min(0),
     sessionTimeoutMs: z.number().int().positive(),
     heartbeatIntervalMs: z.number().int().positive(),
     partitionsConsumedConcurrently: z.number().int().positive(),

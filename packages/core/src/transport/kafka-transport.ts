@@ -11,6 +11,7 @@ import {
   type KafkaTransportOptions,
 } from './kafka-transport-options';
 import { runKafkaConsumer } from './kafka-consume';
+import { groupCommitters } from './offset-committer';
 import { createSendQueue } from './send-queue';
 import type {
   Consumption,
@@ -52,6 +53,7 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
   let producer: Producer | undefined;
   let txProducer: Promise<Producer> | undefined;
   const consumptions = new Set<Consumption>();
+  const committers = groupCommitters();
   const partitionCounts = new Map<string, number>();
   let connecting: Promise<void> | undefined;
 
@@ -196,7 +198,10 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
       }
     },
     produce(records: readonly OutgoingRecord[], produceOptions: ProduceOptions = {}) {
-      if (produceOptions.offsets?.length) return atomicQueue(records, produceOptions.offsets);
+      const offsets = produceOptions.offsets;
+      if (offsets?.length) {
+        return committers.flush(offsets.map((o) => o.groupId)).then(() => atomicQueue(records, offsets));
+      }
       if (records.length === 0) return Promise.resolve([]);
       return produceOptions.atomic ? atomicQueue(records) : plainQueue(records);
     },
@@ -209,11 +214,11 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
         sessionTimeout: opts.sessionTimeoutMs,
         heartbeatInterval: opts.heartbeatIntervalMs,
       });
-      const consumption = await runKafkaConsumer(
-        consumer,
-        consumeOptions,
-        opts.partitionsConsumedConcurrently,
-      );
+      const consumption = await runKafkaConsumer(consumer, consumeOptions, {
+        concurrency: opts.partitionsConsumedConcurrently,
+        commitIntervalMs: opts.commitIntervalMs,
+        committers,
+      });
       const tracked: Consumption = {
         async stop() {
           consumptions.delete(tracked);

@@ -48,7 +48,14 @@ export interface TopicSpec {
 
 /** Handed to `eachBatch` so the handler can commit, heartbeat and pause its partition. */
 export interface BatchControl {
-  /** Commits `nextOffset` (the offset of the next record to read) for this batch's partition. */
+  /**
+   * Marks every record of this batch's partition before `nextOffset` (the offset of the next record to read) as
+   * done: they are not delivered to this member again, and the group's committed offset reaches `nextOffset`.
+   * A transport may send the commit in the background (kafkajs and librdkafka: every `commitIntervalMs`), but
+   * sends what is pending before `Consumption.stop()` leaves the group and before a transaction commits the
+   * group's offsets (`ProduceOptions.offsets`), and tries to at a rebalance. Records whose commit had not reached
+   * the broker when the partition moved are delivered again to its next owner.
+   */
   commit(nextOffset: string): Promise<void>;
   /** Keeps the group membership alive during long work. */
   heartbeat(): Promise<void>;
