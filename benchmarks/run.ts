@@ -17,6 +17,7 @@ const all = [
   'benchmarks/outcomes/idempotency.ts',
   'benchmarks/e2e/latency.ts',
   'benchmarks/telemetry/overhead.ts',
+  'benchmarks/relay/relay.ts',
   'benchmarks/restart/restart.ts',
   'benchmarks/memory/rss.ts',
 ];

@@ -118,11 +118,15 @@ function trackingStore(
   };
 }
 
-export async function createTopic(topic: string): Promise<void> {
+export async function createTopic(topic: string, config: Record<string, string> = {}): Promise<void> {
   const admin = c.kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: c.PARTITIONS }], waitForLeaders: true });
+    const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: c.PARTITIONS, configEntries }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }

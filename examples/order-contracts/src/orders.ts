@@ -28,6 +28,16 @@ export const OrderCancelled = defineEvent({
   key: (e) => e.orderId,
 });
 
+/**
+ * The order service refused the order when it applied it (the customer's credit limit): announced by the
+ * service itself; the order ends REJECTED and nothing is to be fulfilled.
+ */
+export const OrderRefused = defineEvent({
+  type: 'shop.OrderRefused',
+  schema: z.object({ orderId: z.string().uuid(), customerId: z.string(), reason: z.string() }),
+  key: (e) => e.orderId,
+});
+
 /** The order could not be fulfilled (the legacy system refused it): the order ends REJECTED. */
 export const OrderRejected = defineEvent({
   type: 'shop.OrderRejected',

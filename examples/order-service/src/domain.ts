@@ -1,15 +1,16 @@
 import { CommandRejectedError, defineCommand } from '@listen-to-yourself/core';
-import { OrderCancelled, OrderCreated, OrderRejected, orderItem } from 'order-contracts';
+import { OrderCancelled, OrderCreated, OrderRefused, OrderRejected, orderItem } from 'order-contracts';
 import { z } from 'zod';
+import { CreditReserved, creditLimitsCents } from './credit';
 
 // The events are the order service's published contract: they live in the contracts package its subscribers
 // import too (examples/order-contracts).
 const item = orderItem;
-export { OrderCancelled, OrderCreated, OrderRejected };
+export { OrderCancelled, OrderCreated, OrderRefused, OrderRejected };
 
 /** Customers this shop knows. A real service would read them from its own store or another service's events. */
 export function isKnownCustomer(customerId: string): boolean {
-  return /^(alice|bob|carol|customer-\d+)$/.test(customerId);
+  return /^(alice|bob|carol|customer-\d+)$/.test(customerId) || customerId in creditLimitsCents;
 }
 
 /**
@@ -57,11 +58,13 @@ export const CreateOrder = defineCommand({
       throw new CommandRejectedError(`unknown customer ${cmd.customerId}`, { customerId: cmd.customerId });
     }
   },
-  toEvents: (cmd) =>
-    OrderCreated.of({
-      ...cmd,
-      totalCents: cmd.items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0),
-    }),
+  // An order on account also takes credit from its customer: decided when applied (see credit.ts).
+  toEvents: (cmd) => {
+    const totalCents = cmd.items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0);
+    const created = OrderCreated.of({ ...cmd, totalCents });
+    if (!(cmd.customerId in creditLimitsCents)) return created;
+    return [created, CreditReserved.of({ customerId: cmd.customerId, orderId: cmd.orderId, totalCents })];
+  },
 });
 
 export const CancelOrder = defineCommand({

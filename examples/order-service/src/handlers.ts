@@ -1,5 +1,6 @@
 import { onOwnEvent } from '@listen-to-yourself/core';
-import { OrderCancelled, OrderCreated, OrderRejected, type Order } from './domain';
+import { creditHandler } from './credit';
+import { OrderCancelled, OrderCreated, OrderRefused, OrderRejected, type Order } from './domain';
 
 // #region handlers
 /** The self-subscriber's reducers: each event changes the order once, in the order the events were produced. */
@@ -32,6 +33,24 @@ export const orderHandlers = [
     },
     { entity: 'order' },
   ),
+  // Refused on apply by the customer's credit (credit.ts): the order will not be fulfilled.
+  onOwnEvent(
+    OrderRefused,
+    (order: Order | undefined, e): Order =>
+      order?.status === 'CANCELLED'
+        ? { ...order, note: `refused: ${e.payload.reason}` }
+        : {
+            orderId: e.payload.orderId,
+            customerId: e.payload.customerId,
+            items: order?.items ?? [],
+            totalCents: order?.totalCents ?? 0,
+            status: 'REJECTED',
+            history: [...(order?.history ?? []), 'REJECTED'],
+            note: e.payload.reason,
+          },
+    { entity: 'order' },
+  ),
+  creditHandler,
   onOwnEvent(
     OrderCancelled,
     (order: Order | undefined, e): Order => {

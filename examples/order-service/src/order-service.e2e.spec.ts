@@ -149,6 +149,53 @@ describe('order service over HTTP on the real stack', () => {
     expect(orders.service.stats().emitted).toBeGreaterThanOrEqual(1);
   });
 
+  it('refuses at apply time the order over the credit limit: 409 through the token, announced to legacy', async () => {
+    // dave buys on account with 200.00 of credit: two orders of 150.00 sent at once cannot both fit.
+    const body = { customerId: 'dave', items: [item('SKU-BOOK', 3, 5000)] };
+    const sent = await Promise.all(
+      [0, 1].map(() => http('POST', '/orders', body, { 'idempotency-key': randomUUID() })),
+    );
+    expect(sent.map((s) => s.status)).toEqual([202, 202]);
+    const reads = await Promise.all(
+      sent.map((s) =>
+        http('GET', `/orders/${s.json.orderId as string}`, undefined, {
+          'consistency-token': s.json.token as string,
+        }),
+      ),
+    );
+    expect(reads.map((r) => r.status).sort()).toEqual([200, 409]);
+    const refused = sent[reads.findIndex((r) => r.status === 409)]!;
+    const placed = sent[reads.findIndex((r) => r.status === 200)]!;
+    expect(reads.find((r) => r.status === 409)!.json).toMatchObject({
+      error: 'refused',
+      reason: 'credit limit exceeded',
+    });
+    expect(reads.find((r) => r.status === 200)!.json).toMatchObject({
+      status: 'CONFIRMED',
+      totalCents: 15_000,
+    });
+    // The refusal is announced: the order ends REJECTED, and the legacy service, which had taken the order,
+    // drops it with the reason.
+    const table = legacyTable(legacyConfig.schema);
+    const legacyRow = async (orderId: string) =>
+      (await legacy.pool.query(`SELECT status, reason FROM ${table} WHERE order_id = $1`, [orderId]))
+        .rows[0] as { status: string; reason: string | null } | undefined;
+    await expect
+      .poll(() => legacyRow(refused.json.orderId as string), { timeout: 30_000, interval: 100 })
+      .toEqual({ status: 'CANCELLED', reason: 'credit limit exceeded' });
+    await expect
+      .poll(async () => (await http('GET', `/orders/${refused.json.orderId as string}`)).json, {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toMatchObject({
+        status: 'REJECTED',
+        history: ['CONFIRMED', 'REJECTED'],
+        note: 'credit limit exceeded',
+      });
+    expect(await legacyRow(placed.json.orderId as string)).toMatchObject({ status: 'ACCEPTED' });
+  });
+
   it('applies a create and an immediate cancel of one order in order', async () => {
     const res = await http(
       'POST',

@@ -3,7 +3,7 @@ import pg, { type Pool, type PoolClient } from 'pg';
 import { applyChanges } from './apply-changes';
 import { deleteExpiredEventIds, startCleanupTimer, type CleanupTimer } from './dedup-cleanup';
 import { migrate } from './migrations';
-import { markRelayed, rejectionOf } from './outbox';
+import { rejectionOf, relayMarker } from './outbox';
 import { parsePostgresOptions, type PostgresConnection, type PostgresStateStoreOptions } from './options';
 import { positionOf, type PositionColumns } from './position-columns';
 import { tableNames, type PostgresTables } from './tables';
@@ -111,7 +111,7 @@ export function postgresStateStore(
       return { state: JSON.parse(row.state) as S, version: Number(row.version), position: positionOf(row) };
     },
 
-    markRelayed: (entity, ids) => markRelayed(pool, tables, entity, ids),
+    markRelayed: relayMarker(pool, tables),
     rejectionOf: (entity, eventId) => rejectionOf(pool, tables, opts.dedupWindowMs, entity, eventId),
 
     close() {

@@ -1,6 +1,6 @@
 import { TransientError, onEvent, type EventDraft } from '@listen-to-yourself/core';
 import type pg from 'pg';
-import { LegacyOrderRefused, OrderCancelled, OrderCreated } from 'order-contracts';
+import { LegacyOrderRefused, OrderCancelled, OrderCreated, OrderRefused } from 'order-contracts';
 
 /** What the old monolith accepts. Anything else it refuses for good, and we compensate. */
 export const legacyRules = Object.freeze({
@@ -76,6 +76,18 @@ export function legacyHandlers(
           pool,
           `UPDATE ${table} SET status = 'CANCELLED' WHERE order_id = $1 AND status = 'ACCEPTED'`,
           [e.payload.orderId],
+        );
+      },
+      { group, topic },
+    ),
+    // The order service refused the order itself (credit limit): the monolith drops it with the reason.
+    onEvent(
+      OrderRefused,
+      async (e) => {
+        await query(
+          pool,
+          `UPDATE ${table} SET status = 'CANCELLED', reason = $2 WHERE order_id = $1 AND status = 'ACCEPTED'`,
+          [e.payload.orderId, e.payload.reason],
         );
       },
       { group, topic },
