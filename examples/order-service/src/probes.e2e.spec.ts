@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { dropNamespace } from 'example-support';
 import { afterAll, expect, it } from 'vitest';
 import { configFromEnv } from './config';
 
@@ -14,9 +14,7 @@ const children: ChildProcess[] = [];
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  const pool = new pg.Pool({ connectionString: config.postgresUrl });
-  await pool.query(`DROP SCHEMA IF EXISTS "${config.schema}" CASCADE`).catch(() => undefined);
-  await pool.end();
+  await dropNamespace(config.store, config.schema).catch(() => undefined);
 });
 
 interface Group {
