@@ -16,7 +16,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{packages,examples}/*/src/**/*.unit.spec.ts', 'scripts/test/*.unit.spec.ts'],
+          include: [
+            '{packages,examples}/*/src/**/*.unit.spec.ts',
+            'scripts/test/*.unit.spec.ts',
+            'test/reliability/helpers/*.unit.spec.ts',
+          ],
         },
       },
       {
