@@ -2,7 +2,7 @@ import { openStore, storeSettingsFromEnv, type StoreKind } from '../../../exampl
 import type { StateStore } from '../../../packages/core/src/index';
 import { sleep } from './env';
 import type { PlannedOrder } from './load';
-import type { ExpectedOrder, StoreCheck } from './store-check';
+import { emptyCheck, type ExpectedOrder, type StoreCheck } from './store-check';
 
 interface OrderState {
   totalCents: number;
@@ -65,17 +65,7 @@ function sumVersions(states: readonly Read[], expected: readonly ExpectedOrder[]
 
 /** Counts losses, double effects and wrong orders from each order's stored version and history. */
 export function tally(expected: readonly ExpectedOrder[], states: readonly Read[], expectedEvents: number) {
-  const check: StoreCheck = {
-    expectedEvents,
-    applied: 0,
-    lost: 0,
-    doubled: 0,
-    outOfOrder: 0,
-    wrongTotal: 0,
-    extraOrders: 0,
-    sumExpected: 0,
-    sumStored: 0,
-  };
+  const check = emptyCheck(expectedEvents);
   expected.forEach((o, i) => {
     check.sumExpected += o.totalCents;
     const row = states[i];
