@@ -11,7 +11,11 @@ const port = Number(process.env.PORT ?? 3310);
 const coachPort = Number(process.env.COACH_PORT ?? port + 1);
 const base = `http://127.0.0.1:${port}`;
 const coachBase = `http://127.0.0.1:${coachPort}`;
-const user = `runner-${randomUUID().slice(0, 6)}`;
+const runId = randomUUID().slice(0, 6);
+const user = `runner-${runId}`;
+// Device ids are unique (upload ids only per device): the idempotency key of an upload is device + upload id.
+const watch = `watch-${runId}`;
+const phone = `phone-${runId}`;
 const { start, http, check, until, ready, run } = demoKit({
   env: { PORT: String(port), COACH_PORT: String(coachPort) },
 });
@@ -49,7 +53,7 @@ async function main() {
     nightBpm: [52 + 1.5 * i, 50 + 1.5 * i, 51 + 1.5 * i, 53 + 1.5 * i].map(Math.round),
     sleepMinutes: 450 - 10 * i,
   }));
-  const first = await sync('watch-1', uploadOf(user, 'w1-001', new Date().toISOString(), week));
+  const first = await sync(watch, uploadOf(user, 'w1-001', new Date().toISOString(), week));
   check(
     first.status === 202,
     `202 once Kafka acked DeviceSynced (${first.ms.toFixed(1)} ms), nothing waited for the model`,
@@ -86,12 +90,12 @@ async function main() {
   const morning = uploadOf(user, 'w1-002', new Date().toISOString(), [
     { day: daysAgo(1), steps: 14_500, nightBpm: [60, 61, 62], sleepMinutes: 400 },
   ]);
-  const second = await sync('watch-1', morning);
+  const second = await sync(watch, morning);
   check(second.status === 202, `202 (${second.ms.toFixed(1)} ms)`);
   await coachSays(`goal-reached:${daysAgo(1)}`, performance.now() - second.ms);
 
   console.log('\n5. The watch lost the answer and sends the same upload again');
-  const retry = await sync('watch-1', morning);
+  const retry = await sync(watch, morning);
   const after = await health(retry.json.token as string);
   check(
     retry.status === 202 &&
@@ -102,7 +106,7 @@ async function main() {
   );
 
   console.log('\n6. Implausible input is refused before anything is produced');
-  const bad = await sync('watch-1', {
+  const bad = await sync(watch, {
     userId: user,
     uploadId: 'w1-bad',
     sentAt: new Date().toISOString(),
@@ -117,23 +121,23 @@ async function main() {
 
   console.log('\n7. What only the stored history can judge is refused at apply time, and announced');
   const late = await sync(
-    'phone',
+    phone,
     uploadOf(user, 'p-001', new Date().toISOString(), [{ day: daysAgo(5), steps: 3000 }]),
   );
   const lateRead = await health(late.json.token as string);
   check(
-    late.status === 202 && lateRead.status === 422,
+    late.status === 202 && lateRead.status === 409,
     `an upload for a closed day: 202, then refused by the model: ${String(lateRead.json.reason)}`,
   );
   const skewed = await sync(
-    'phone',
+    phone,
     uploadOf(user, 'p-002', new Date(Date.now() + 3 * 3_600_000).toISOString(), [
       { day: daysAgo(1), steps: 100 },
     ]),
   );
   const skewedRead = await health(skewed.json.token as string);
   check(
-    skewed.status === 202 && skewedRead.status === 422,
+    skewed.status === 202 && skewedRead.status === 409,
     `a phone whose clock is 3 h ahead: refused: ${String(skewedRead.json.reason)}`,
   );
   const unchanged = await health();

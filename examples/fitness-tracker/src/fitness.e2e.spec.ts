@@ -30,6 +30,7 @@ let fitness: RunningFitness;
 let coach: RunningCoach;
 const apps: FastifyInstance[] = [];
 let base = '';
+let coachBase = '';
 
 async function listen(app: FastifyInstance): Promise<string> {
   apps.push(app);
@@ -46,6 +47,10 @@ async function http(url: string, method = 'GET', body?: unknown, headers: Record
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
 }
 
+const notificationsOf = async (user: string) =>
+  ((await http(`${coachBase}/users/${user}/notifications`)).json.notifications as { id: string }[]).map(
+    (n) => n.id,
+  );
 const sync = (device: string, body: unknown) => http(`${base}/devices/${device}/sync`, 'POST', body);
 const healthOf = (user: string, token?: string) =>
   http(`${base}/users/${user}/health`, 'GET', undefined, token ? { 'consistency-token': token } : {});
@@ -54,7 +59,7 @@ beforeAll(async () => {
   fitness = await startFitnessService(config);
   coach = await startCoachService(coachConfig);
   base = await listen(buildApp(fitness.service, { readWaitMs: config.readWaitMs }));
-  await listen(buildCoachApp(coach.service));
+  coachBase = await listen(buildCoachApp(coach.service));
 });
 
 afterAll(async () => {
@@ -109,5 +114,63 @@ describe(`fitness tracker and coach over HTTP on the real stack (${config.store.
     expect(empty.status).toBe(400);
     expect((await healthOf('u-x')).status).toBe(404);
     expect(fitness.service.stats().applied).toBe(before);
+  });
+
+  it('refuses at apply time what only history can judge, keeps the model, and answers the reader 409', async () => {
+    const user = `u-${randomUUID().slice(0, 8)}`;
+    const now = new Date().toISOString();
+    const first = await sync(`w-${user}`, uploadOf(user, 'a', now, [{ day: daysAgo(1), steps: 500 }]));
+    expect((await healthOf(user, first.json.token as string)).json).toMatchObject({ version: 1 });
+
+    const closed = await sync(`p-${user}`, uploadOf(user, 'b', now, [{ day: daysAgo(5), steps: 500 }]));
+    expect(closed.status).toBe(202);
+    const refused = await healthOf(user, closed.json.token as string);
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({
+      error: 'refused',
+      reason: `day ${daysAgo(5)} is closed (the model is at ${daysAgo(1)})`,
+    });
+
+    const ahead = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    const skewed = await sync(`p-${user}`, uploadOf(user, 'c', ahead, [{ day: daysAgo(1), steps: 500 }]));
+    const skewedRead = await healthOf(user, skewed.json.token as string);
+    expect(skewedRead.status).toBe(409);
+    expect(String(skewedRead.json.reason)).toContain('device clock far off');
+
+    const outcome = await fitness.service.outcome(closed.json.token as string, { timeoutMs: 5000 });
+    expect(outcome.events.map((e) => e.status)).toEqual(['rejected']);
+    const model = await healthOf(user);
+    expect(model.json).toMatchObject({ version: 1, uploads: 1 });
+    expect((model.json.days as { steps: number }[]).map((d) => d.steps)).toEqual([500]);
+  });
+
+  it('announces each model update, which the coach reads in its own group and turns into notifications', async () => {
+    const user = `u-${randomUUID().slice(0, 8)}`;
+    const now = new Date().toISOString();
+    const nights = [4, 3, 2].map((ago, i) => ({
+      day: daysAgo(ago),
+      steps: 4000,
+      nightBpm: [50, 51, 52].map((b) => b + 2 * i),
+    }));
+    const week = await sync(`w-${user}`, uploadOf(user, 'a', now, nights));
+    expect(week.status).toBe(202);
+    const goal = await sync(`w-${user}`, uploadOf(user, 'b', now, [{ day: daysAgo(1), steps: 11_000 }]));
+    expect(goal.status).toBe(202);
+    await expect
+      .poll(() => notificationsOf(user), { timeout: 60_000, interval: 200 })
+      .toEqual(['resting-rate-rising:1', `goal-reached:${daysAgo(1)}`]);
+    // A device retry changes nothing, so the coach hears nothing new.
+    await sync(`w-${user}`, uploadOf(user, 'b', now, [{ day: daysAgo(1), steps: 11_000 }]));
+    const more = await sync(`w-${user}`, uploadOf(user, 'c', now, [{ day: daysAgo(1), steps: 100 }]));
+    await healthOf(user, more.json.token as string);
+    // Observed a, b, c and nothing else: the retry made no second announcement.
+    await expect
+      .poll(async () => (await http(`${coachBase}/users/${user}/notifications`)).json.lastUploadId, {
+        timeout: 60_000,
+        interval: 200,
+      })
+      .toBe('c');
+    expect((await http(`${coachBase}/users/${user}/notifications`)).json.version).toBe(3);
+    expect(await notificationsOf(user)).toEqual(['resting-rate-rising:1', `goal-reached:${daysAgo(1)}`]);
   });
 });

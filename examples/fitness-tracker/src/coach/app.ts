@@ -12,6 +12,7 @@ export function buildCoachApp(service: Service): FastifyInstance {
       return reply.send({
         userId: req.params.id,
         notifications: found?.state.notifications ?? [],
+        lastUploadId: found?.state.lastUploadId ?? null,
         version: found?.version ?? 0,
       });
     } catch (err) {

@@ -25,6 +25,8 @@ export interface Coaching {
   goalDays: string[];
   rising: boolean;
   risingEpisodes: number;
+  /** The upload of the latest model update observed. */
+  lastUploadId: string;
   notifications: Notification[];
 }
 
@@ -34,8 +36,15 @@ export interface Coaching {
  */
 export function observe(c: Coaching | undefined, o: PayloadOf<typeof HealthObserved>): Coaching {
   const next: Coaching = c
-    ? { ...c, goalDays: [...c.goalDays], notifications: [...c.notifications] }
-    : { userId: o.userId, goalDays: [], rising: false, risingEpisodes: 0, notifications: [] };
+    ? { ...c, goalDays: [...c.goalDays], notifications: [...c.notifications], lastUploadId: o.uploadId }
+    : {
+        userId: o.userId,
+        goalDays: [],
+        rising: false,
+        risingEpisodes: 0,
+        lastUploadId: o.uploadId,
+        notifications: [],
+      };
   for (const d of o.days) {
     if (d.steps < o.stepGoal || next.goalDays.includes(d.day)) continue;
     next.goalDays.push(d.day);
