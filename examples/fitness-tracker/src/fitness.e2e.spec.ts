@@ -137,6 +137,10 @@ describe(`fitness tracker and coach over HTTP on the real stack (${config.store.
     expect(skewedRead.status).toBe(409);
     expect(String(skewedRead.json.reason)).toContain('device clock far off');
 
+    // Each refusal is announced (SyncRefused); the coach reads it and tells the user.
+    await expect
+      .poll(() => notificationsOf(user), { timeout: 60_000, interval: 200 })
+      .toEqual([`sync-refused:p-${user}:b`, `sync-refused:p-${user}:c`]);
     const outcome = await fitness.service.outcome(closed.json.token as string, { timeoutMs: 5000 });
     expect(outcome.events.map((e) => e.status)).toEqual(['rejected']);
     const model = await healthOf(user);

@@ -1,5 +1,5 @@
 import type { PayloadOf } from '@listen-to-yourself/core';
-import type { HealthObserved } from './events';
+import type { HealthObserved, RefusalObserved } from './events';
 
 /** When the coach speaks up. */
 export const coachRules = Object.freeze({
@@ -11,9 +11,9 @@ export const coachRules = Object.freeze({
 });
 
 export interface Notification {
-  /** One per fact: `goal-reached:<day>`, `resting-rate-rising:<n>`. */
+  /** One per fact: `goal-reached:<day>`, `resting-rate-rising:<n>`, `sync-refused:<device>:<upload>`. */
   id: string;
-  kind: 'goal-reached' | 'resting-rate-rising';
+  kind: 'goal-reached' | 'resting-rate-rising' | 'sync-refused';
   message: string;
   /** The upload whose model update led to it. */
   uploadId: string;
@@ -35,16 +35,7 @@ export interface Coaching {
  * when the resting rate starts rising (once per episode). Pure, so a redelivery decides the same.
  */
 export function observe(c: Coaching | undefined, o: PayloadOf<typeof HealthObserved>): Coaching {
-  const next: Coaching = c
-    ? { ...c, goalDays: [...c.goalDays], notifications: [...c.notifications], lastUploadId: o.uploadId }
-    : {
-        userId: o.userId,
-        goalDays: [],
-        rising: false,
-        risingEpisodes: 0,
-        lastUploadId: o.uploadId,
-        notifications: [],
-      };
+  const next = copy(c, o.userId, o.uploadId);
   for (const d of o.days) {
     if (d.steps < o.stepGoal || next.goalDays.includes(d.day)) continue;
     next.goalDays.push(d.day);
@@ -69,4 +60,22 @@ export function observe(c: Coaching | undefined, o: PayloadOf<typeof HealthObser
     } else if (next.rising && trend < coachRules.settledBpmPerDay) next.rising = false;
   }
   return next;
+}
+
+/** An upload the model refused: the user hears why (a wrong clock on a device is theirs to fix). */
+export function observeRefusal(c: Coaching | undefined, r: PayloadOf<typeof RefusalObserved>): Coaching {
+  const next = copy(c, r.userId, r.uploadId);
+  next.notifications.push({
+    id: `sync-refused:${r.deviceId}:${r.uploadId}`,
+    kind: 'sync-refused',
+    message: `An upload from ${r.deviceId} was not taken: ${r.reason}.`,
+    uploadId: r.uploadId,
+  });
+  return next;
+}
+
+function copy(c: Coaching | undefined, userId: string, uploadId: string): Coaching {
+  return c
+    ? { ...c, goalDays: [...c.goalDays], notifications: [...c.notifications], lastUploadId: uploadId }
+    : { userId, goalDays: [], rising: false, risingEpisodes: 0, lastUploadId: uploadId, notifications: [] };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observe } from './coaching';
+import { observe, observeRefusal } from './coaching';
 
 const seen = (over: Partial<Parameters<typeof observe>[1]> = {}) => ({
   userId: 'u1',
@@ -28,5 +28,22 @@ describe('the coach', () => {
     c = observe(c, seen({ restingTrendBpmPerDay: 0.1, trendNights: 5 }));
     c = observe(c, seen({ restingTrendBpmPerDay: 1.2, trendNights: 5 }));
     expect(c.notifications.map((n) => n.id)).toEqual(['resting-rate-rising:1', 'resting-rate-rising:2']);
+  });
+
+  it('tells the user why an upload was refused', () => {
+    const c = observeRefusal(undefined, {
+      userId: 'u1',
+      deviceId: 'phone',
+      uploadId: 'p1',
+      reason: 'day closed',
+    });
+    expect(c.notifications).toEqual([
+      {
+        id: 'sync-refused:phone:p1',
+        kind: 'sync-refused',
+        message: 'An upload from phone was not taken: day closed.',
+        uploadId: 'p1',
+      },
+    ]);
   });
 });

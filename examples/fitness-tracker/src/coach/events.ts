@@ -18,4 +18,11 @@ export const HealthObserved = defineEvent({
   }),
   key: (e) => e.userId,
 });
+
+/** The coach's record of an upload the fitness service refused, read from its topic like a model update. */
+export const RefusalObserved = defineEvent({
+  type: 'coach.RefusalObserved',
+  schema: z.object({ userId: z.string(), deviceId: z.string(), uploadId: z.string(), reason: z.string() }),
+  key: (e) => e.userId,
+});
 // #endregion coach-events

@@ -1,13 +1,13 @@
 import { onEvent, onOwnEvent } from '@listen-to-yourself/core';
-import { HealthModelUpdated } from '../contracts';
-import { observe, type Coaching } from './coaching';
-import { HealthObserved } from './events';
+import { HealthModelUpdated, SyncRefused } from '../contracts';
+import { observe, observeRefusal, type Coaching } from './coaching';
+import { HealthObserved, RefusalObserved } from './events';
 
 // #region coach-handlers
 /**
  * The coach's subscription to the fitness service's topic, in its own group: each model update becomes the
- * coach's own HealthObserved (its topic, one transaction with the consumed offset), which its own reducer applies
- * to its own store, where it decides what to tell the user.
+ * coach's own HealthObserved and each refused upload its own RefusalObserved (its topic, one transaction with the
+ * consumed offset), which its own reducers apply to its own store, where it decides what to tell the user.
  */
 export function coachHandlers(options: {
   group: string;
@@ -37,6 +37,19 @@ export function coachHandlers(options: {
       },
       { group: options.group, topic: options.fitnessTopic },
     ),
+    onEvent(
+      SyncRefused,
+      (e) => {
+        options.onRead?.(
+          `read ${e.type} of ${e.payload.userId} (upload ${e.payload.uploadId}): ${e.payload.reason}`,
+        );
+        return [RefusalObserved.of(e.payload)];
+      },
+      { group: options.group, topic: options.fitnessTopic },
+    ),
+    onOwnEvent(RefusalObserved, (c: Coaching | undefined, e): Coaching => observeRefusal(c, e.payload), {
+      entity: 'coaching',
+    }),
     onOwnEvent(HealthObserved, (c: Coaching | undefined, e): Coaching => observe(c, e.payload), {
       entity: 'coaching',
     }),

@@ -59,6 +59,9 @@ describe("the examples' catalogs and lty catalog", { timeout: 180_000 }, () => {
       publishers: [{ service: 'fitness' }],
       subscribers: [{ service: 'coach', group: 'coach.fitness' }],
     });
+    expect(view.events.find((e) => e.type === 'fitness.SyncRefused')?.subscribers).toEqual([
+      { service: 'coach', group: 'coach.fitness' },
+    ]);
     const text = await runLty(['catalog', ...files], {});
     expect(text.stdout).toMatch(/^4 services: coach, fitness, legacy, orders\n/);
   });
