@@ -13,3 +13,4 @@ export { healthRoutes } from './http/health-routes';
 export { HTTP_STATUS, failure } from './http/http-errors';
 export { firstHeader, readYourWrite } from './http/read-your-write';
 export { demoKit } from './demo/demo-kit';
+export { freePort } from './demo/free-port';

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { dropNamespace } from 'example-support';
+import { dropNamespace, freePort } from 'example-support';
 import { afterAll, expect, it } from 'vitest';
 import { configFromEnv } from './config';
 
@@ -25,14 +24,6 @@ interface Group {
 
 function selfGroup(body: Record<string, unknown>): Group | undefined {
   return (body.groups as Group[] | undefined)?.find((g) => g.groupId === `${config.serviceName}.self`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 async function launch(port: number) {
