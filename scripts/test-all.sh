@@ -34,13 +34,26 @@ projects=()
 for p in unit int e2e reliability; do
   if grep -q "name: '$p'" vitest.config.ts; then projects+=("$p"); fi
 done
+reports=()
 for project in "${projects[@]}"; do
   echo "=== vitest project: $project"
   npx vitest run --project "$project" --passWithNoTests \
     --reporter=default --reporter=json --outputFile.json="$out/$project.json" || rc=1
+  reports+=("$project")
+  # The examples run on every store with the same code: their end-to-end tests again with STORE set (the run
+  # above used the default, postgres). LTY_E2E_STORES=postgres skips these.
+  if [ "$project" = e2e ]; then
+    for store in ${LTY_E2E_STORES:-cassandra mongo}; do
+      [ "$store" = postgres ] && continue
+      echo "=== vitest project: e2e on STORE=$store"
+      STORE="$store" npx vitest run --project e2e --passWithNoTests \
+        --reporter=default --reporter=json --outputFile.json="$out/e2e-$store.json" || rc=1
+      reports+=("e2e-$store")
+    done
+  fi
 done
 
-summary="$(node scripts/count-results.mjs "$out" "$services_failed" "${projects[@]}")"
+summary="$(node scripts/count-results.mjs "$out" "$services_failed" "${reports[@]}")"
 status=$?
 # Stop what we started before the summary, so that "N passed, N failed" stays the last line.
 trap - EXIT

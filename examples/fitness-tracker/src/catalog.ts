@@ -1,12 +1,20 @@
-// Prints the fitness tracker's AsyncAPI 3.0 document to stdout. Nothing connects: the service is never started.
+// Prints the AsyncAPI 3.0 document of the example's two services (the fitness service and the coach). Nothing
+// connects: the services are made, never started.
 import { asyncApiDocument, inMemoryStateStore } from '@listen-to-yourself/core';
-import { configFromEnv, fitnessService } from './service';
+import { coachConfigFromEnv } from './coach/config';
+import { coachService } from './coach/service';
+import { configFromEnv } from './config';
+import { fitnessService } from './service';
 
 const config = configFromEnv();
-// The store plays no part in the document; an in-memory one spares a Cassandra client.
-const doc = asyncApiDocument([fitnessService(config, inMemoryStateStore())], {
-  title: config.serviceName,
-  version: '0.1.0',
-  description: 'Fitness tracker: device syncs and workouts as events, profiles applied to Cassandra.',
-});
+// The stores play no part in the document; in-memory ones spare database clients.
+const doc = asyncApiDocument(
+  [fitnessService(config, inMemoryStateStore()), coachService(coachConfigFromEnv(), inMemoryStateStore())],
+  {
+    title: config.serviceName,
+    version: '0.1.0',
+    description:
+      'Fitness: device uploads as events, health models applied to Postgres, Cassandra or MongoDB and announced; a coach reads the announcements.',
+  },
+);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

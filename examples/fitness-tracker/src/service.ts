@@ -1,52 +1,30 @@
-import { cassandraStateStore } from '@listen-to-yourself/cassandra';
-import { createService, type Service, type StateStore } from '@listen-to-yourself/core';
-import { LogWorkout, SyncDevice, fitnessHandlers } from './domain';
+import { createService, type Logger, type Service, type StateStore } from '@listen-to-yourself/core';
+import { startOnStore, type RunningService } from 'example-support';
+import type { FitnessConfig } from './config';
+import { HealthModelUpdated, SyncRefused } from './contracts';
+import { fitnessHandlers } from './handlers';
+import { SyncDevice } from './sync-command';
 
-export interface FitnessConfig {
-  brokers: string[];
-  contactPoints: string[];
-  localDataCenter: string;
-  serviceName: string;
-  keyspace: string;
-}
+export type RunningFitness = RunningService;
 
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): FitnessConfig {
-  return {
-    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').filter(Boolean),
-    contactPoints: (env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1:9042').split(',').filter(Boolean),
-    localDataCenter: env.CASSANDRA_LOCAL_DC ?? 'datacenter1',
-    serviceName: env.FITNESS_SERVICE_NAME ?? 'fitness',
-    keyspace: env.FITNESS_KEYSPACE ?? 'fitness',
-  };
-}
-
-/** The fitness service: commands in, events to Kafka, profiles applied to Cassandra. */
-export async function startFitnessService(
-  config: FitnessConfig,
-): Promise<{ service: Service; close(): Promise<void> }> {
-  const store = cassandraStateStore(
-    { contactPoints: config.contactPoints, localDataCenter: config.localDataCenter },
-    { keyspace: config.keyspace },
-  );
-  const service = fitnessService(config, store);
-  await service.start();
-  return {
-    service,
-    close: async () => {
-      await service.stop();
-      await store.close();
-    },
-  };
+// #region service
+/** The fitness service: device uploads in, events to Kafka, health models applied to the store `STORE` names. */
+export async function startFitnessService(config: FitnessConfig, logger?: Logger): Promise<RunningFitness> {
+  return startOnStore(config.store, config.namespace, (store) => fitnessService(config, store, logger));
 }
 
 /** The service, not started: nothing connects until `start()` (the catalog script reads it as it is). */
-export function fitnessService(config: FitnessConfig, store: StateStore): Service {
+export function fitnessService(config: FitnessConfig, store: StateStore, logger?: Logger): Service {
   return createService({
     name: config.serviceName,
-    kafka: { brokers: config.brokers },
+    kafka: { brokers: config.brokers, sendTimeoutMs: config.sendTimeoutMs },
     store,
-    commands: [SyncDevice, LogWorkout],
+    commands: [SyncDevice],
     handlers: fitnessHandlers,
+    // What its apply announces, so a registry codec checks their schemas at start.
+    events: [HealthModelUpdated, SyncRefused],
     topic: { partitions: 4 },
+    ...(logger ? { logger } : {}),
   });
 }
+// #endregion service

@@ -1,53 +1,18 @@
 // Runs the order service and the legacy service as two processes and drives a short scenario over HTTP,
 // printing what happens in plain words. Exits 0 only when every step behaved as described.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoKit } from 'example-support';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const port = Number(process.env.PORT ?? 3300);
 const base = `http://127.0.0.1:${port}`;
 const run = randomUUID().slice(0, 8);
-const children: ChildProcess[] = [];
-let problems = 0;
-
-function start(script: string, name: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'src', script)], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d: Buffer) => process.stdout.write(`  [${name}] ${d.toString()}`));
-  child.stderr.on('data', (d: Buffer) => process.stderr.write(`  [${name}] ${d.toString()}`));
-  children.push(child);
-  return child;
-}
-
-async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const t0 = performance.now();
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  return { status: res.status, json, ms: performance.now() - t0 };
-}
-
-function check(ok: boolean, text: string) {
-  if (!ok) problems++;
-  console.log(`${ok ? '  ok  ' : '  FAIL'} ${text}`);
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return undefined;
-}
+const kit = demoKit({ env: { PORT: String(port) } });
+const { check, until } = kit;
+const http = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  kit.http(base + path, method, body, headers);
 
 const order = (items: { sku: string; quantity: number; unitPriceCents: number }[], customerId = 'alice') => ({
   customerId,
@@ -55,19 +20,12 @@ const order = (items: { sku: string; quantity: number; unitPriceCents: number }[
 });
 
 async function main() {
-  console.log('Starting the order service and the legacy service (two services, each with its own topic)...');
-  start('main.ts', 'orders');
-  start('legacy/main.ts', 'legacy');
-  const up = await until(async () => {
-    const dead = children.find((c) => c.exitCode !== null);
-    if (dead) throw new Error(`a process exited during start-up with code ${dead.exitCode}`);
-    try {
-      return (await fetch(`${base}/health`)).ok ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 60_000);
-  if (!up) throw new Error('the order service did not come up within 60 s');
+  console.log(
+    `Starting the order service and the legacy service (two services, each with its own topic; store: ${process.env.STORE ?? 'postgres'})...`,
+  );
+  kit.start(join(src, 'main.ts'), 'orders');
+  kit.start(join(src, 'legacy', 'main.ts'), 'legacy');
+  await kit.ready([`${base}/health`]);
 
   console.log('\n1. A customer places an order');
   const key = `demo-${run}-1`;
@@ -194,20 +152,4 @@ async function main() {
   );
 }
 
-try {
-  await main();
-} catch (err) {
-  problems++;
-  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
-} finally {
-  for (const c of children) c.kill('SIGTERM');
-  await Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
-  );
-}
-console.log(
-  problems === 0
-    ? '\nDemo finished: every step behaved as described.'
-    : `\nDemo finished with ${problems} problem(s).`,
-);
-process.exit(problems === 0 ? 0 : 1);
+await kit.run('Order demo', main);

@@ -1,8 +1,7 @@
 import { uuidV5, type Service, type StoredEntity } from '@listen-to-yourself/core';
+import { failure, firstHeader as header, healthRoutes, readYourWrite } from 'example-support';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CancelOrder, CreateOrder, type Order } from './domain';
-import { failure } from './http-errors';
-import { healthRoutes } from './health-routes';
 
 const ORDER_ID_NAMESPACE = '0b8f3a6e-3c2d-4f0a-9a51-6c7e2d1f4b90';
 
@@ -50,15 +49,8 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
 
   // #region get-order
   app.get<{ Params: { id: string } }>('/orders/:id', async (req, reply) => {
-    const token = header(req.headers['consistency-token']);
-    if (token) {
-      try {
-        // Never stale data presented as fresh: a write not applied (yet, or ever) is an error, not a read.
-        await service.waitForApplied(token, { timeoutMs: options.readWaitMs });
-      } catch (err) {
-        return failure(reply, err);
-      }
-    }
+    // Never stale data presented as fresh: a write not applied (yet, or ever) is an error, not a read.
+    if (!(await readYourWrite(service, req, reply, options.readWaitMs))) return reply;
     let found: StoredEntity<Order> | undefined;
     try {
       found = await service.read<Order>({ type: 'order', id: req.params.id });
@@ -74,8 +66,4 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
   app.get('/health', async () => ({ status: 'ok', ...service.stats() }));
   healthRoutes(app, service);
   return app;
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,10 +1,13 @@
+import { storeSettingsFromEnv, type StoreSettings } from 'example-support';
+
 /** Where the example finds its servers: the same variables the project's tests use, with local defaults. */
 export interface OrderServiceConfig {
   brokers: string[];
-  postgresUrl: string;
+  /** Which state store (`STORE=postgres|cassandra|mongo`) and where its server is. */
+  store: StoreSettings;
   /** Service name: topic `<name>.events`, groups `<name>.self` and `<name>.legacy` (on the legacy topic). */
   serviceName: string;
-  /** Postgres schema of the state store. */
+  /** The state store's namespace: the Postgres schema, Cassandra keyspace or MongoDB database. */
   schema: string;
   /** The legacy service's topic, where its refusals come from: `<LEGACY_SERVICE_NAME>.events`. */
   legacyTopic: string;
@@ -21,7 +24,7 @@ export interface OrderServiceConfig {
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OrderServiceConfig {
   return {
     brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').filter(Boolean),
-    postgresUrl: env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    store: storeSettingsFromEnv(env),
     serviceName: env.ORDER_SERVICE_NAME ?? 'orders',
     schema: env.ORDER_SERVICE_SCHEMA ?? 'orders',
     legacyTopic: `${env.LEGACY_SERVICE_NAME ?? 'legacy'}.events`,

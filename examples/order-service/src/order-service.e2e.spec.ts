@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { dropNamespace } from 'example-support';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
@@ -57,8 +58,8 @@ afterAll(async () => {
   await app?.close();
   await legacy?.pool.query(`DROP SCHEMA IF EXISTS "${legacyConfig.schema}" CASCADE`).catch(() => undefined);
   await legacy?.close();
-  await orders?.pool.query(`DROP SCHEMA IF EXISTS "${config.schema}" CASCADE`).catch(() => undefined);
   await orders?.close();
+  await dropNamespace(config.store, config.schema).catch(() => undefined);
   await telemetry?.shutdown();
 });
 
@@ -86,7 +87,7 @@ async function finalStatus(orderId: string, timeoutMs = 30_000): Promise<Record<
   return last;
 }
 
-describe('order service over HTTP on the real stack', () => {
+describe(`order service over HTTP on the real stack (${config.store.kind})`, () => {
   it('accepts an order, reads its own write, and absorbs a repeated request', async () => {
     const key = `k-${randomUUID()}`;
     const body = { customerId: 'alice', items: [item('SKU-BOOK', 2, 1500)] };

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { dropNamespace, freePort } from 'example-support';
 import { afterAll, expect, it } from 'vitest';
 import { configFromEnv } from './config';
 
@@ -14,9 +13,7 @@ const children: ChildProcess[] = [];
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  const pool = new pg.Pool({ connectionString: config.postgresUrl });
-  await pool.query(`DROP SCHEMA IF EXISTS "${config.schema}" CASCADE`).catch(() => undefined);
-  await pool.end();
+  await dropNamespace(config.store, config.schema).catch(() => undefined);
 });
 
 interface Group {
@@ -27,14 +24,6 @@ interface Group {
 
 function selfGroup(body: Record<string, unknown>): Group | undefined {
   return (body.groups as Group[] | undefined)?.find((g) => g.groupId === `${config.serviceName}.self`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 async function launch(port: number) {

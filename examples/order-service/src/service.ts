@@ -1,36 +1,28 @@
-import { createService, type Logger, type Service } from '@listen-to-yourself/core';
-import { postgresStateStore } from '@listen-to-yourself/postgres';
-import pg from 'pg';
+import { createService, type Logger, type Service, type StateStore } from '@listen-to-yourself/core';
+import { startOnStore, type RunningService } from 'example-support';
 import type { OrderServiceConfig } from './config';
 import { CancelOrder, CreateOrder } from './domain';
 import { orderHandlers } from './handlers';
 import { legacyRefusals } from './refusals';
 
-export interface Running {
-  service: Service;
-  pool: pg.Pool;
-  close(): Promise<void>;
-}
+export type Running = RunningService;
 
 // #region service
 /**
- * The order service: takes commands, produces events, and applies its own events to Postgres. It also listens to
- * the legacy service: a refusal there becomes its own OrderRejected.
+ * The order service: takes commands, produces events, and applies its own events to the store `STORE` names
+ * (Postgres, Cassandra or MongoDB: the same code on each). It also listens to the legacy service: a refusal there
+ * becomes its own OrderRejected.
  */
 export async function startOrderService(config: OrderServiceConfig, logger?: Logger): Promise<Running> {
-  const pool = new pg.Pool({ connectionString: config.postgresUrl, max: 10 });
-  keepAliveOnIdleErrors(pool, logger);
-  const service = orderService(config, pool, logger);
-  await service.start();
-  return { service, pool, close: async () => (await service.stop(), await pool.end()) };
+  return startOnStore(config.store, config.schema, (store) => orderService(config, store, logger));
 }
 
 /** The service, not started: nothing connects until `start()` (the catalog script reads it as it is). */
-export function orderService(config: OrderServiceConfig, pool: pg.Pool, logger?: Logger): Service {
+export function orderService(config: OrderServiceConfig, store: StateStore, logger?: Logger): Service {
   return createService({
     name: config.serviceName,
     kafka: { brokers: config.brokers, sendTimeoutMs: config.sendTimeoutMs },
-    store: postgresStateStore({ pool }, { schema: config.schema }),
+    store,
     commands: [CreateOrder, CancelOrder],
     handlers: [
       ...orderHandlers,
@@ -43,9 +35,3 @@ export function orderService(config: OrderServiceConfig, pool: pg.Pool, logger?:
   });
 }
 // #endregion service
-
-// An idle client whose connection the database closes (a restart, a failover) emits 'error' on the pool; without a
-// listener that crashes the process. The pool drops that client and connects a new one on the next checkout.
-function keepAliveOnIdleErrors(pool: pg.Pool, logger?: Logger): void {
-  pool.on('error', (err) => logger?.warn('idle postgres connection lost', { error: err.message }));
-}

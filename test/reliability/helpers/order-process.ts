@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StoreKind } from '../../../examples/example-support/src/index';
 import { repoRoot, sleep } from './env';
 
 /** The self-subscriber's counters as GET /health reports them. */
@@ -20,6 +21,8 @@ export interface OrderProcessEnv {
   port: number;
   brokers: string[];
   postgresUrl: string;
+  /** The order service's state store (`STORE`); its server comes from the environment as for the example. */
+  store: StoreKind;
 }
 
 const mainScript = join(repoRoot, 'examples/order-service/src/main.ts');
@@ -72,6 +75,7 @@ export function orderProcess(env: OrderProcessEnv) {
           PORT: String(env.port),
           KAFKA_BROKERS: env.brokers.join(','),
           POSTGRES_URL: env.postgresUrl,
+          STORE: env.store,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

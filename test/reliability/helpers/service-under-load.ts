@@ -1,3 +1,4 @@
+import type { StoreKind } from '../../../examples/example-support/src/index';
 import { freePort } from './env';
 import { startLoad, type Load, type LoadOptions } from './load';
 import { orderProcess, type OrderProcess } from './order-process';
@@ -7,6 +8,8 @@ export interface RunSetup {
   names: { serviceName: string; schema: string; id: string };
   brokers: string[];
   postgresUrl: string;
+  /** The order service's state store; `schema` names its namespace there. @defaultValue 'postgres' */
+  store?: StoreKind;
 }
 
 /** An order-service process of the run on a free port, not started yet. */
@@ -17,6 +20,7 @@ export async function newOrderProcess(run: RunSetup): Promise<OrderProcess> {
     port: await freePort(),
     brokers: run.brokers,
     postgresUrl: run.postgresUrl,
+    store: run.store ?? 'postgres',
   });
 }
 

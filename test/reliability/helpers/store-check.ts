@@ -107,17 +107,7 @@ export async function checkStore(
     const eventsOf = new Map<string, string[]>();
     for (const e of eventRows) eventsOf.set(e.entity_id, [...(eventsOf.get(e.entity_id) ?? []), e.event_id]);
 
-    const check: StoreCheck = {
-      expectedEvents,
-      applied: 0,
-      lost: 0,
-      doubled: 0,
-      outOfOrder: 0,
-      wrongTotal: 0,
-      extraOrders: 0,
-      sumExpected: 0,
-      sumStored: 0,
-    };
+    const check = emptyCheck(expectedEvents);
     const expectedIds = new Set(expected.map((o) => o.orderId));
     check.extraOrders = entityRows.filter((r) => !expectedIds.has(r.entity_id)).length;
     for (const o of expected) {
@@ -145,6 +135,21 @@ export async function checkStore(
   } finally {
     await pool.end();
   }
+}
+
+/** A check with nothing counted yet. */
+export function emptyCheck(expectedEvents: number): StoreCheck {
+  return {
+    expectedEvents,
+    applied: 0,
+    lost: 0,
+    doubled: 0,
+    outOfOrder: 0,
+    wrongTotal: 0,
+    extraOrders: 0,
+    sumExpected: 0,
+    sumStored: 0,
+  };
 }
 
 /** Drops a run's schema from a Postgres (best effort). */

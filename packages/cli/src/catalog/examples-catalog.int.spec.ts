@@ -32,8 +32,9 @@ describe("the examples' catalogs and lty catalog", { timeout: 180_000 }, () => {
     const merged = await runLty(['catalog', '--json', ...files], {});
     expect(merged.stderr).toBe('');
     const view = JSON.parse(merged.stdout) as SystemView;
-    // The order example's document holds two services: orders, and the legacy service that subscribes to it.
-    expect(view.services).toEqual(['fitness', 'legacy', 'orders']);
+    // Each example's document holds two services: orders and the legacy service that subscribes to it; the
+    // fitness service and the coach that subscribes to its announcements.
+    expect(view.services).toEqual(['coach', 'fitness', 'legacy', 'orders']);
     expect(view.events.find((e) => e.type === 'shop.OrderCreated')).toEqual({
       type: 'shop.OrderCreated',
       topics: ['orders.events'],
@@ -49,9 +50,20 @@ describe("the examples' catalogs and lty catalog", { timeout: 180_000 }, () => {
       ['orders.legacy', 'orders.legacy.dlq'],
       ['legacy.orders', 'legacy.orders.dlq'],
       ['fitness.self', 'fitness.events.dlq'],
+      ['coach.self', 'coach.events.dlq'],
+      ['coach.fitness', 'coach.fitness.dlq'],
+    ]);
+    expect(view.events.find((e) => e.type === 'fitness.HealthModelUpdated')).toEqual({
+      type: 'fitness.HealthModelUpdated',
+      topics: ['fitness.events'],
+      publishers: [{ service: 'fitness' }],
+      subscribers: [{ service: 'coach', group: 'coach.fitness' }],
+    });
+    expect(view.events.find((e) => e.type === 'fitness.SyncRefused')?.subscribers).toEqual([
+      { service: 'coach', group: 'coach.fitness' },
     ]);
     const text = await runLty(['catalog', ...files], {});
-    expect(text.stdout).toMatch(/^3 services: fitness, legacy, orders\n/);
+    expect(text.stdout).toMatch(/^4 services: coach, fitness, legacy, orders\n/);
   });
 
   it('lty catalog fails, naming the file, on a document with an error', async () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HTTP_STATUS } from './http-errors';
 
-const page = fileURLToPath(new URL('../../../docs/outcomes.md', import.meta.url));
+const page = fileURLToPath(new URL('../../../../docs/outcomes.md', import.meta.url));
 
 /** The rows of the docs' "Error code → HTTP status" table, as code → status. */
 function docsTable(markdown: string): Map<string, number> {
