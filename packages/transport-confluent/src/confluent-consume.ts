@@ -4,7 +4,7 @@ import {
   type ConsumeOptions,
   type Consumption,
   type IncomingRecord,
-} from '@listen-to-yourself/core';
+} from '@listen-to-yourself/core/transport-kit';
 import type { ConfluentConsumer } from './confluent-client';
 import { toTransportError } from './confluent-errors';
 import { watchMembership, type Membership } from './confluent-membership';

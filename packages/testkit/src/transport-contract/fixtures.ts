@@ -7,7 +7,7 @@ import type {
   OutgoingRecord,
   RecordPosition,
   Transport,
-} from '@listen-to-yourself/core';
+} from '@listen-to-yourself/core/transport-kit';
 import { afterEach, expect } from 'vitest';
 import type { ResolvedTransportFeatures, TransportFactory, TransportUnderTest } from './features';
 

@@ -1,0 +1,23 @@
+// @listen-to-yourself/core/transport-kit: what an author of a Kafka transport needs, listed by hand.
+
+export type {
+  Batch,
+  BatchControl,
+  ConsumeOptions,
+  Consumption,
+  IncomingRecord,
+  OffsetCommit,
+  OutgoingRecord,
+  ProduceOptions,
+  TopicPartition,
+  TopicSpec,
+  Transport,
+} from './transport/transport';
+export type { RecordPosition } from './store/position';
+export { partitionForKey } from './transport/partitioner';
+// Building blocks the kafkajs transport is made of: linger-and-coalesce sends, and deferred answers.
+export { createSendQueue } from './transport/send-queue';
+export type { CoalescedSend } from './transport/send-queue';
+export { createDeferrals } from './transport/deferrals';
+export type { Deferrals } from './transport/deferrals';
+export { normaliseHeaders } from './event/headers';
