@@ -20,7 +20,9 @@ export type {
   ApplyContext,
   EventContext,
   EventHandler,
+  EventHandlerOptions,
   OwnEventHandler,
+  OwnEventOptions,
   RetryOptions,
   RetryPolicy,
 } from './subscriber/handlers';

@@ -14,6 +14,7 @@ export type {
   Transport,
 } from './transport/transport';
 export type { RecordPosition } from './store/position';
+export type { KafkaClientOptions } from './transport/kafka-transport-options';
 export { partitionForKey } from './transport/partitioner';
 // Building blocks the kafkajs transport is made of: linger-and-coalesce sends, and deferred answers.
 export { createSendQueue } from './transport/send-queue';

@@ -27,7 +27,7 @@ export interface CommandOptions<S extends z.ZodType> {
   input: S;
   /**
    * Optional business checks with read-only access. Throw `CommandRejectedError` to refuse the command;
-   * nothing is produced.
+   * nothing is produced. @defaultValue none (no check beyond the input schema)
    */
   validate?: (command: z.output<S>, ctx: CommandContext) => void | Promise<void>;
   /** The command-to-event converter: one event or several, produced together. */

@@ -47,44 +47,67 @@ export const serviceDefaults = Object.freeze({
 export interface ServiceOptions {
   /** The service's name: default topic `<name>.events`, group `<name>.self`, and part of event ids. */
   name: string;
-  /** Kafka brokers and client options (the kafkajs transport), or a transport of your own. One of the two. */
+  /**
+   * Kafka brokers and client options, for the kafkajs transport the service makes. Give this or `transport`.
+   * @defaultValue none: one of `kafka` and `transport` is required
+   */
   kafka?: KafkaTransportOptions;
+  /** A transport of your own (the librdkafka one, the in-memory one). @defaultValue a kafkajs transport of `kafka` */
   transport?: Transport;
-  /** Where own events are applied. Required when there are `onOwnEvent` handlers. */
+  /** Where own events are applied. Required when there are `onOwnEvent` handlers. @defaultValue none */
   store?: StateStore;
-  /** @defaultValue jsonCodec() */
+  /** How event payloads are written to and read from Kafka. @defaultValue jsonCodec() */
   codec?: Codec;
+  /** The commands `send()` accepts. @defaultValue [] */
   commands?: readonly CommandDefinition[];
+  /** Reducers of own events (`onOwnEvent`, entities) and handlers of any topic (`onEvent`). @defaultValue [] */
   handlers?: readonly AnyHandler[];
   /**
    * Event types the commands produce that no own handler applies. Handled types need no listing. Given to the
    * codec at start, so a registry codec registers and checks their schemas before the first send (otherwise on
-   * first use) and, with the topic subject strategy, knows the topic carries several types.
+   * first use) and, with the topic subject strategy, knows the topic carries several types. @defaultValue []
    */
   events?: readonly EventDefinition[];
+  /** The service's own topic. */
   topic?: {
     /** @defaultValue `<name>.events` */
     name?: string;
+    /** Partitions of the topics `start()` creates. @defaultValue 8 */
     partitions?: number;
+    /** Replication factor of the topics `start()` creates (use 3 in production). @defaultValue 1 */
     replicationFactor?: number;
-    /** Sets the topic's `min.insync.replicas` when `start()` creates it. */
+    /** Sets the topic's `min.insync.replicas` when `start()` creates it. @defaultValue the broker's setting */
     minInsyncReplicas?: number;
   };
   /** The self-subscriber's consumer group. @defaultValue `<name>.self` */
   groupId?: string;
   /** Dead-letter topic of a topic. @defaultValue `<topic>.dlq` */
   dlqTopic?: (topic: string) => string;
+  /** Longest wait between retries of a transient fault (database or broker down). @defaultValue 5000 */
   transientMaxDelayMs?: number;
+  /** Most events the self-subscriber applies in one store round trip; 1 turns batching off. @defaultValue 100 */
   applyBatchSize?: number;
+  /** Records applied between offset commits inside one batch. @defaultValue 100 */
   commitEveryRecords?: number;
+  /** Default bound of `waitForApplied()` and `outcome()`. @defaultValue 5000 */
   waitTimeoutMs?: number;
+  /** Whether `start()` runs the consumer groups in this process. @defaultValue true */
   subscribe?: boolean;
+  /**
+   * Whether `send()` with an idempotency key this process has not seen reads the key's ledger record first, so
+   * a key reused with other input is refused before anything is produced (see `serviceDefaults`).
+   * @defaultValue false
+   */
   idempotencyReadOnSend?: boolean;
+  /** Whether `start()` creates the missing topics the service owns. @defaultValue true */
   ensureTopics?: boolean;
+  /** Stop gracefully on SIGTERM and SIGINT. @defaultValue false */
   stopOnSignals?: boolean;
+  /** Longest `stop()` waits for in-flight sends and applies before it disconnects anyway. @defaultValue 20000 */
   stopTimeoutMs?: number;
+  /** Bound of the broker calls `health()` makes to measure lag. @defaultValue 2000 */
   healthTimeoutMs?: number;
-  /** @defaultValue silentLogger */
+  /** Where the service logs. @defaultValue silentLogger */
   logger?: Logger;
 }
 
