@@ -12,6 +12,8 @@ export type {
   TopicPartition,
   TopicSpec,
   Transport,
+  TransportAdmin,
+  TransportMessaging,
 } from './transport/transport';
 export type { RecordPosition } from './store/position';
 export type { KafkaClientOptions } from './transport/kafka-transport-options';

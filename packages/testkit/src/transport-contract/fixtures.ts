@@ -21,6 +21,8 @@ export interface TransportHarness {
   readonly features: ResolvedTransportFeatures;
   /** A new, connected client from the factory; disconnected and cleaned up after the case. */
   open(): Promise<Transport>;
+  /** A new client from the factory, not connected; disconnected and cleaned up after the case. */
+  unconnected(): Promise<Transport>;
   /** A fresh topic of `PARTITIONS` partitions, created through `via`. */
   topic(via: Transport): Promise<string>;
   /** Polls `check` until it returns true, for at most `features.waitMs`. */
@@ -44,6 +46,11 @@ export function createTransportHarness(
       const underTest = await factory();
       opened.push(underTest);
       await underTest.transport.connect();
+      return underTest.transport;
+    },
+    async unconnected() {
+      const underTest = await factory();
+      opened.push(underTest);
       return underTest.transport;
     },
     async topic(via) {
