@@ -14,6 +14,15 @@ export type {
   CommandOptions,
 } from './command/define-command';
 
+export { defineEntity } from './entity/define-entity';
+export type {
+  AnyEntity,
+  EntityDefinition,
+  EntityOptions,
+  EntityReducer,
+  EntityType,
+} from './entity/define-entity';
+
 export { onOwnEvent, onEvent, retryDefaults } from './subscriber/handlers';
 export type {
   AnyHandler,
@@ -37,7 +46,7 @@ export type {
   SubscriptionDefinition,
 } from './catalog/index';
 export { createService } from './service/create-service';
-export type { Receipt, SendOptions, Service } from './service/service-types';
+export type { EntityReader, Receipt, SendOptions, Service } from './service/service-types';
 export type {
   CommandPathState,
   GroupHealth,

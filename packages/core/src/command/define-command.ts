@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors/errors';
 import { isZodSchema } from '../errors/zod-issues';
 import type { EventDraft } from '../event/define-event';
-import type { EntityRef, StoredEntity } from '../store/state-store';
+import type { EntityReader } from '../service/service-types';
 
 /** What `validate()` and `toEvents()` may use: reads only, never writes. */
 export interface CommandContext {
@@ -10,7 +10,7 @@ export interface CommandContext {
    * Reads an entity's current state from the service's store (may be behind by the events not yet applied).
    * Rejects with InvalidEntityRefError, without asking the store, for a type or id no store can hold.
    */
-  read<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined>;
+  read: EntityReader;
   /** The idempotency key given to `send()`, if any. */
   readonly idempotencyKey: string | undefined;
   readonly correlationId: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Codec } from '../codec/codec';
 import type { CommandDefinition } from '../command/define-command';
+import type { AnyEntity } from '../entity/define-entity';
 import type { EventDefinition } from '../event/define-event';
 import type { StateStore } from '../store/state-store';
 import type { AnyHandler } from '../subscriber/handlers';
@@ -43,8 +44,11 @@ export const serviceDefaults = Object.freeze({
   healthTimeoutMs: 2000,
 });
 
-/** The options of `createService`. */
-export interface ServiceOptions {
+/**
+ * The options of `createService`. `Tx` is the store's transaction handle (a Postgres store's `PoolClient`),
+ * which the reducers of its entities see as `ctx.tx`.
+ */
+export interface ServiceOptions<Tx = unknown> {
   /** The service's name: default topic `<name>.events`, group `<name>.self`, and part of event ids. */
   name: string;
   /**
@@ -55,12 +59,14 @@ export interface ServiceOptions {
   /** A transport of your own (the librdkafka one, the in-memory one). @defaultValue a kafkajs transport of `kafka` */
   transport?: Transport;
   /** Where own events are applied. Required when there are `onOwnEvent` handlers. @defaultValue none */
-  store?: StateStore;
+  store?: StateStore<Tx>;
   /** How event payloads are written to and read from Kafka. @defaultValue jsonCodec() */
   codec?: Codec;
   /** The commands `send()` accepts. @defaultValue [] */
   commands?: readonly CommandDefinition[];
-  /** Reducers of own events (`onOwnEvent`, entities) and handlers of any topic (`onEvent`). @defaultValue [] */
+  /** The service's entities (`defineEntity`): their reducers apply own events to the store. @defaultValue [] */
+  entities?: readonly AnyEntity<NoInfer<Tx>>[];
+  /** Reducers of own events (`onOwnEvent`, the low level) and handlers of any topic (`onEvent`). @defaultValue [] */
   handlers?: readonly AnyHandler[];
   /**
    * Event types the commands produce that no own handler applies. Handled types need no listing. Given to the
@@ -123,6 +129,14 @@ const fieldsSchema = z
     codec: obj('a Codec').optional(),
     commands: z.array(obj('a command definition')).optional(),
     handlers: z.array(obj('a handler')).optional(),
+    entities: z
+      .array(
+        z.custom<object>(
+          (v) => (v as { kind?: unknown })?.kind === 'entity',
+          'must be an entity (defineEntity)',
+        ),
+      )
+      .optional(),
     events: z.array(obj('an event definition')).optional(),
     topic: z
       .object({
@@ -158,6 +172,9 @@ const crossFieldSchema = z.looseObject({}).superRefine((o, ctx) => {
   const own = Array.isArray(o.handlers) && (o.handlers as AnyHandler[]).some((h) => h?.kind === 'own');
   if (own && !o.store) {
     ctx.addIssue({ code: 'custom', message: 'onOwnEvent handlers need a store', path: ['store'] });
+  }
+  if (Array.isArray(o.entities) && o.entities.length > 0 && !o.store) {
+    ctx.addIssue({ code: 'custom', message: 'entities need a store', path: ['store'] });
   }
 });
 

@@ -65,6 +65,8 @@ export interface OwnEventHandler<P = unknown, S = unknown, Tx = unknown> {
  * atomically with the dedup record. Runs again only for a retry of a failed attempt, never for a duplicate.
  * `ctx.emit(...drafts)` announces follow-up events and `return ctx.reject(reason, ...drafts)` refuses the event;
  * both are stored in the same atomic write (the entity's outbox) and relayed to Kafka.
+ * The low level under `defineEntity`, which declares an entity's type, state and reducers once; use this one
+ * for a lone reducer, or where the entity type and state are given per handler.
  */
 export function onOwnEvent<P, S, Tx = unknown>(
   definition: EventDefinition<P>,
