@@ -12,6 +12,7 @@ export type {
   CommandDefinition,
   CommandInput,
   CommandOptions,
+  ToEventsResult,
 } from './command/define-command';
 
 export { defineEntity } from './entity/define-entity';

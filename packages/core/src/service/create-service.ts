@@ -80,6 +80,7 @@ export function createService<Tx = unknown>(options: ServiceOptions<Tx>): Servic
     topic,
     start: () => run.start(),
     send: (command, input, sendOptions) => sender.send(command, input, sendOptions),
+    sendUntrusted: (command, input, sendOptions) => sender.sendUntrusted(command, input, sendOptions),
     waitForApplied: (token, o = {}) => waits.waitForApplied(token, o.timeoutMs ?? settings.waitTimeoutMs),
     outcome: (token, o = {}) => waits.outcome(token, o.timeoutMs ?? settings.waitTimeoutMs),
     read,

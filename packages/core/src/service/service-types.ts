@@ -40,6 +40,12 @@ export interface Service {
     options?: SendOptions,
   ): Promise<Receipt>;
   /**
+   * `send()` for input nobody has checked yet (an HTTP body, a message): `input` is `unknown`, and the command's
+   * zod schema is the guard. Invalid input rejects with CommandValidationError listing every problem, nothing
+   * produced; otherwise it is `send()` with the parsed input.
+   */
+  sendUntrusted(command: CommandDefinition, input: unknown, options?: SendOptions): Promise<Receipt>;
+  /**
    * Resolves once the store applied every event of the token. Rejects at once with ApplyRejectedError,
    * DeadLetteredError or IdempotencyConflictError when an event will not be applied, with TimeoutError past the
    * bound, with InvalidTokenError for a token this service did not make.
