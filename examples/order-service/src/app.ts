@@ -16,7 +16,8 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
     const orderId = key ? uuidV5(`order\u0000${key}`, ORDER_ID_NAMESPACE) : crypto.randomUUID();
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const receipt = await service.send(CreateOrder, { ...body, orderId } as never, { idempotencyKey: key });
+      // The body is untrusted: the command's schema is the guard (a bad body is a CommandValidationError, 400).
+      const receipt = await service.sendUntrusted(CreateOrder, { ...body, orderId }, { idempotencyKey: key });
       return reply
         .code(202)
         .header('consistency-token', receipt.token)

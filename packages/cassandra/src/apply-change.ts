@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { LtyError, TransientError, decide, reached } from '@listen-to-yourself/core';
-import type { Announcement, ApplyChange, ApplyResult } from '@listen-to-yourself/core';
+import { LtyError, TransientError, decide } from '@listen-to-yourself/core';
+import { reached } from '@listen-to-yourself/core/store-kit';
+import type { Announcement } from '@listen-to-yourself/core';
+import type { ApplyChange, ApplyResult } from '@listen-to-yourself/core/store-kit';
 import type { CqlClient } from './connection';
 import { isUnknownWriteOutcome, toStoreError } from './errors';
 import type { ResolvedCassandraOptions } from './options';

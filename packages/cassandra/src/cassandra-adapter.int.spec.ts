@@ -1,6 +1,7 @@
 import cassandra from 'cassandra-driver';
 import type { ArrayOrObject, QueryOptions } from 'cassandra-driver';
-import { isLtyError, type ApplyChange } from '@listen-to-yourself/core';
+import { isLtyError } from '@listen-to-yourself/core';
+import { type ApplyChange } from '@listen-to-yourself/core/store-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceConfig } from '../../../scripts/services/service-config.mjs';
 import { cassandraStateStore, type CqlClient } from './index';

@@ -1,5 +1,6 @@
-import { ConfigError, parseOptions, runPerEntity } from '@listen-to-yourself/core';
-import type { ApplyChange, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core';
+import { ConfigError } from '@listen-to-yourself/core';
+import { parseOptions, runPerEntity } from '@listen-to-yourself/core/store-kit';
+import type { ApplyChange, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core/store-kit';
 import { CONSISTENCY, applyChange, markRelayed, type ApplyContext } from './apply-change';
 import { openClient, type CassandraConnection } from './connection';
 import { toStoreError } from './errors';

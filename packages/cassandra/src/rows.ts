@@ -1,5 +1,6 @@
 import cassandra from 'cassandra-driver';
-import type { Announcement, RecordPosition } from '@listen-to-yourself/core';
+import type { Announcement } from '@listen-to-yourself/core';
+import type { RecordPosition } from '@listen-to-yourself/core/store-kit';
 import { STATE_ROW } from './schema';
 
 /** An entity's state row as read. `state` is still JSON text: only a decision to return it parses it. */

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { TransientError, decide, reached } from '@listen-to-yourself/core';
-import type { Announcement, ApplyChange, ApplyResult, EntityRef } from '@listen-to-yourself/core';
+import { TransientError, decide } from '@listen-to-yourself/core';
+import { reached } from '@listen-to-yourself/core/store-kit';
+import type { Announcement } from '@listen-to-yourself/core';
+import type { ApplyChange, ApplyResult, EntityRef } from '@listen-to-yourself/core/store-kit';
 import { isDuplicateKey, isTransientMongoError, toStoreError } from './errors';
 import { pruneAfterWrite } from './prune';
 import { decodeIds, decodeOutbox, nextIds, revisionId, toPosition, type RevisionDoc } from './revision';

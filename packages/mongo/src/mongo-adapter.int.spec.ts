@@ -1,5 +1,6 @@
 import { MongoClient, type Collection, type Db } from 'mongodb';
-import { isLtyError, type ApplyChange, type EntityRef } from '@listen-to-yourself/core';
+import { isLtyError } from '@listen-to-yourself/core';
+import { type ApplyChange, type EntityRef } from '@listen-to-yourself/core/store-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceConfig } from '../../../scripts/services/service-config.mjs';
 import { isTransientMongoError, mongoStateStore, type MongoStateStoreOptions } from './index';

@@ -1,5 +1,5 @@
-import { parseOptions, runPerEntity } from '@listen-to-yourself/core';
-import type { ApplyChange, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core';
+import { parseOptions, runPerEntity } from '@listen-to-yourself/core/store-kit';
+import type { ApplyChange, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core/store-kit';
 import { applyChange, markRelayed } from './apply-change';
 import { openClient, type MongoConnection } from './connection';
 import { toStoreError } from './errors';

@@ -1,4 +1,4 @@
-import type { EntityRef } from '@listen-to-yourself/core';
+import type { EntityRef } from '@listen-to-yourself/core/store-kit';
 import { toStoreError } from './errors';
 import { entityFilter, type RevisionDoc } from './revision';
 import type { StoreContext } from './store-context';

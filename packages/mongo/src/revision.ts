@@ -1,4 +1,5 @@
-import type { Announcement, EntityRef, RecordPosition } from '@listen-to-yourself/core';
+import type { Announcement } from '@listen-to-yourself/core';
+import type { EntityRef, RecordPosition } from '@listen-to-yourself/core/store-kit';
 
 /** One event id the entity remembers: when it was applied and by which write (for unknown outcomes). */
 export interface RememberedId {

@@ -1,4 +1,5 @@
-import { decide, reached, type ApplyChange, type ApplyResult, type Decided } from '@listen-to-yourself/core';
+import { decide, type Decided } from '@listen-to-yourself/core';
+import { reached, type ApplyChange, type ApplyResult } from '@listen-to-yourself/core/store-kit';
 import type { PoolClient } from 'pg';
 import { entityKey, lockEntities, type AppliedEventId, type LockedEntity } from './lock-entities';
 import type { PostgresTables } from './tables';

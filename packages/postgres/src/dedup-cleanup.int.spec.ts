@@ -1,4 +1,4 @@
-import type { ApplyChange } from '@listen-to-yourself/core';
+import type { ApplyChange } from '@listen-to-yourself/core/store-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStateStore } from './postgres-state-store';
 import { freshSchema } from './test-helpers';

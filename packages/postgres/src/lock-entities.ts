@@ -1,10 +1,10 @@
+import { type Announcement } from '@listen-to-yourself/core';
 import {
   reached,
-  type Announcement,
   type ApplyChange,
   type EntityRef,
   type RecordPosition,
-} from '@listen-to-yourself/core';
+} from '@listen-to-yourself/core/store-kit';
 import type { PoolClient } from 'pg';
 import { positionOf, type PositionColumns } from './position-columns';
 import type { PostgresTables } from './tables';

@@ -1,4 +1,4 @@
-import { parseOptions } from '@listen-to-yourself/core';
+import { parseOptions } from '@listen-to-yourself/core/store-kit';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-import type { EntityRef } from '@listen-to-yourself/core';
+import type { EntityRef } from '@listen-to-yourself/core/store-kit';
 import type { Pool } from 'pg';
 import type { PostgresTables } from './tables';
 import { poolQuery } from './transaction';

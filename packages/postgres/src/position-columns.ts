@@ -1,4 +1,4 @@
-import type { RecordPosition } from '@listen-to-yourself/core';
+import type { RecordPosition } from '@listen-to-yourself/core/store-kit';
 
 /** How an entity row stores its position (offset as text, see the queries that select it). */
 export interface PositionColumns {

@@ -1,4 +1,10 @@
-import type { ApplyChange, ApplyResult, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core';
+import type {
+  ApplyChange,
+  ApplyResult,
+  EntityRef,
+  StateStore,
+  StoredEntity,
+} from '@listen-to-yourself/core/store-kit';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { applyChanges } from './apply-changes';
 import { deleteExpiredEventIds, startCleanupTimer, type CleanupTimer } from './dedup-cleanup';

@@ -1,4 +1,5 @@
-import { isLtyError, type ApplyChange } from '@listen-to-yourself/core';
+import { isLtyError } from '@listen-to-yourself/core';
+import { type ApplyChange } from '@listen-to-yourself/core/store-kit';
 import { createServer } from 'node:net';
 import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { NonRetryableError, TransientError, classifyFailure, messageOf } from '@listen-to-yourself/core';
+import { NonRetryableError, TransientError, messageOf } from '@listen-to-yourself/core';
+import { classifyFailure } from '@listen-to-yourself/core/store-kit';
 
 // Core's classification knows the network errnos only; the SQLSTATEs that heal are this store's to know:
 // serialization failure, deadlock, admin/crash shutdown, cannot connect now, too many connections, the two

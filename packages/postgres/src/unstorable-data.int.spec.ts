@@ -1,4 +1,5 @@
-import { isLtyError, type ApplyChange } from '@listen-to-yourself/core';
+import { isLtyError } from '@listen-to-yourself/core';
+import { type ApplyChange } from '@listen-to-yourself/core/store-kit';
 import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStateStore } from './postgres-state-store';

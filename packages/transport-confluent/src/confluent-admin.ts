@@ -1,4 +1,5 @@
-import { TransportError, type TopicSpec } from '@listen-to-yourself/core';
+import { TransportError } from '@listen-to-yourself/core';
+import { type TopicSpec } from '@listen-to-yourself/core/transport-kit';
 import type { ConfluentAdmin, ConfluentKafka } from './confluent-client';
 import { toTransportError } from './confluent-errors';
 

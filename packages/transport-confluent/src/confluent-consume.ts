@@ -5,7 +5,7 @@ import {
   type GroupCommitters,
   type ConsumeOptions,
   type Consumption,
-} from '@listen-to-yourself/core';
+} from '@listen-to-yourself/core/transport-kit';
 import type { ConfluentConsumer } from './confluent-client';
 import { toTransportError } from './confluent-errors';
 import { watchMembership, type Membership } from './confluent-membership';

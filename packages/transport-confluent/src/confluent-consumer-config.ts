@@ -1,4 +1,4 @@
-import type { ConsumeOptions } from '@listen-to-yourself/core';
+import type { ConsumeOptions } from '@listen-to-yourself/core/transport-kit';
 import type { ConfluentConfig } from './confluent-client';
 import type { Membership } from './confluent-membership';
 import type { ResolvedConfluentOptions } from './confluent-transport-options';

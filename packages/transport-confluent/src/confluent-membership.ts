@@ -1,4 +1,5 @@
-import { TransportError, type ConsumeOptions, type TopicPartition } from '@listen-to-yourself/core';
+import { TransportError } from '@listen-to-yourself/core';
+import { type ConsumeOptions, type TopicPartition } from '@listen-to-yourself/core/transport-kit';
 
 // librdkafka's rebalance event codes (rdkafka.h).
 const ASSIGN = -175;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isLtyError, type Transport } from '@listen-to-yourself/core';
+import { isLtyError } from '@listen-to-yourself/core';
+import { type Transport } from '@listen-to-yourself/core/transport-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { privateKafka } from '../../../test/helpers/private-kafka';
 import { loadConfluentLibrary } from './confluent-client';

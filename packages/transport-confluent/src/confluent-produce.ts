@@ -1,9 +1,9 @@
+import { TransportError } from '@listen-to-yourself/core';
 import {
-  TransportError,
   type OffsetCommit,
   type OutgoingRecord,
   type RecordPosition,
-} from '@listen-to-yourself/core';
+} from '@listen-to-yourself/core/transport-kit';
 import type { ConfluentConsumer, ConfluentProducer } from './confluent-client';
 
 /**

@@ -1,4 +1,5 @@
 import { ConfigError } from '@listen-to-yourself/core';
+import type { KafkaClientOptions } from '@listen-to-yourself/core/transport-kit';
 import { z } from 'zod';
 import { isConfluentLibrary, type ConfluentLibrary } from './confluent-client';
 
@@ -113,16 +114,38 @@ const schema = z
 export type ResolvedConfluentOptions = z.output<typeof schema>;
 
 /** Options of {@link confluentTransport}; every field but `brokers` has a default in `confluentTransportDefaults`. */
-export type ConfluentTransportOptions = { brokers: string[] } & Partial<
+export interface ConfluentTransportOptions extends KafkaClientOptions {
+  /** librdkafka's `linger.ms`: how long concurrent sends wait to share a produce request. @defaultValue 5 */
+  lingerMs?: number;
+  /** Most records handed to one `eachBatch` call (`js.consumer.max.batch.size`). @defaultValue 100 */
+  maxConsumeBatchRecords?: number;
+  /** Longest a transaction may stay open before the broker aborts it. @defaultValue 60000 */
+  transactionTimeoutMs?: number;
+  /** Admin calls (metadata, offsets, topic creation) fail after this long. @defaultValue 10000 */
+  adminTimeoutMs?: number;
+  /** The consumer group protocol: `classic`, or `consumer` (KIP-848, Kafka 4.0+). @defaultValue 'classic' */
+  groupProtocol?: 'classic' | 'consumer';
+  /**
+   * Static membership (KIP-345): a stable id of this instance, the same across restarts and unique among the
+   * instances. @defaultValue none (dynamic membership)
+   */
+  groupInstanceId?: string;
+  /** TLS to the brokers with the system's CAs (more through `librdkafka`). @defaultValue false */
+  ssl?: boolean;
+  /** Extra librdkafka properties for every client; ours win where they overlap. @defaultValue {} */
+  librdkafka?: Record<string, string | number | boolean>;
+  /**
+   * The @confluentinc/kafka-javascript module to use (what `require('@confluentinc/kafka-javascript')`
+   * returns); pass it when the client lives elsewhere, as this repository's tests do with the build of
+   * `scripts/build-confluent.sh`. @defaultValue the optional peer dependency, required on first use
+   */
+  library?: ConfluentLibrary;
+}
+
+/** The schema's input, to check {@link ConfluentTransportOptions} against (see its unit test). */
+export type ConfluentOptionsFromSchema = { brokers: string[] } & Partial<
   Omit<z.input<typeof schema>, 'brokers' | 'library'>
-> & {
-    /**
-     * The @confluentinc/kafka-javascript module to use (what `require('@confluentinc/kafka-javascript')`
-     * returns). Defaults to requiring the optional peer dependency; pass it when the client lives elsewhere,
-     * as this repository's tests do with the build of `scripts/build-confluent.sh`.
-     */
-    library?: ConfluentLibrary;
-  };
+> & { library?: ConfluentLibrary };
 
 /** Merges the options over the defaults and validates them, reporting every problem at once as a ConfigError. */
 export function parseConfluentOptions(given: ConfluentTransportOptions): ResolvedConfluentOptions {

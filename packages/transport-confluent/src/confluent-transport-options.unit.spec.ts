@@ -1,8 +1,13 @@
 import { isLtyError } from '@listen-to-yourself/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expectTypeOf, expect, it } from 'vitest';
 import type { ConfluentLibrary } from './confluent-client';
 import { confluentTransport } from './confluent-transport';
-import { confluentTransportDefaults, parseConfluentOptions } from './confluent-transport-options';
+import {
+  confluentTransportDefaults,
+  parseConfluentOptions,
+  type ConfluentOptionsFromSchema,
+  type ConfluentTransportOptions,
+} from './confluent-transport-options';
 
 // A stand-in module: these cases never reach a broker, so they run without the native client.
 const library = { KafkaJS: { Kafka: class {} } } as unknown as ConfluentLibrary;
@@ -65,5 +70,11 @@ describe('confluentTransport options', () => {
     const transport = confluentTransport({ brokers: ['b:9092'], library: counting });
     expect(transport.name).toBe('confluent');
     expect(created).toBe(1);
+  });
+});
+
+describe('ConfluentTransportOptions', () => {
+  it('is the schema’s input, written out so each field carries its default', () => {
+    expectTypeOf<Required<ConfluentTransportOptions>>().toEqualTypeOf<Required<ConfluentOptionsFromSchema>>();
   });
 });

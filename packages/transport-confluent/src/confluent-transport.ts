@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
+import { TransportError } from '@listen-to-yourself/core';
 import {
-  TransportError,
   createSendQueue,
   groupCommitters,
   type Consumption,
@@ -10,7 +10,7 @@ import {
   type RecordPosition,
   type TopicSpec,
   type Transport,
-} from '@listen-to-yourself/core';
+} from '@listen-to-yourself/core/transport-kit';
 import {
   loadConfluentLibrary,
   type ConfluentConfig,

@@ -1,4 +1,5 @@
-import { decodeToken, type RecordPosition } from '../../../packages/core/src/index';
+import { type RecordPosition } from '../../../packages/core/src/index';
+import { decodeToken } from '../../../packages/core/src/service/token';
 import { randomInt, sleep } from './env';
 
 /** How one HTTP attempt ended. `connection` and `5xx` are the failures a caller may see; the rest are bugs. */

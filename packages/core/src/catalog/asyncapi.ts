@@ -10,6 +10,7 @@ export interface AsyncApiOptions {
   title?: string;
   /** `info.version` of the document. @defaultValue '0.0.0' */
   version?: string;
+  /** `info.description`. @defaultValue none (omitted) */
   description?: string;
 }
 

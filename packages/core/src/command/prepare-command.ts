@@ -74,6 +74,11 @@ export async function prepareCommand<I, C>(
         `toEvents() item ${index} is not an event draft: make it with EventDefinition.of()`,
       ]);
     }
+    if (command.emits && !command.emits.some((d) => d.type === definition.type)) {
+      throw new ConfigError(`command ${command.name}`, [
+        `toEvents() item ${index} is a ${definition.type}, which the command's emits does not list`,
+      ]);
+    }
     const id =
       ctx.idempotencyKey === undefined
         ? uuidV7()

@@ -9,8 +9,12 @@ export const deadLettersDefaults = Object.freeze({
 
 /** Options of {@link deadLetters}. */
 export interface DeadLettersOptions {
-  /** Kafka brokers and client options (a kafkajs transport this object owns), or a transport of yours. */
+  /**
+   * Kafka brokers and client options (a kafkajs transport this object owns). Give this or `transport`.
+   * @defaultValue none: one of `kafka` and `transport` is required
+   */
   kafka?: KafkaTransportOptions;
+  /** A transport of yours, left open by `close()`. @defaultValue none: one of `kafka` and `transport` is required */
   transport?: Transport;
   /** The service's topic, e.g. `orders.events`. */
   topic: string;

@@ -1,7 +1,7 @@
 import type { DlqTail } from '../dlq/dlq-tail';
 import { reached } from '../store/position';
 import type { StateStore } from '../store/state-store';
-import type { Transport } from '../transport/transport';
+import type { TransportAdmin } from '../transport/transport';
 import type { TokenEntry } from '../service/token';
 import type { DeadLetterFact } from './dead-letter-outcomes';
 import type { EventOutcome, OutcomeEvent } from './event-outcome';
@@ -13,7 +13,7 @@ const CATCH_UP_FLOOR_MS = 1000;
 /** What deciding one event's status needs. */
 export interface StatusDeps {
   readonly store: StateStore | undefined;
-  readonly transport: Transport;
+  readonly transport: TransportAdmin;
   /** The self group: its commits say an event was handled, its DLQ records say how. */
   readonly groupId: string;
   /** Entity type of each own event type. */

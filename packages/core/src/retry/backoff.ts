@@ -15,9 +15,13 @@ export const exponentialBackoffDefaults = Object.freeze({
 
 /** Options of {@link exponential}; defaults in `exponentialBackoffDefaults`. */
 export interface ExponentialBackoffOptions {
+  /** Ceiling of the first retry's delay. @defaultValue 100 */
   initialDelayMs?: number;
+  /** Growth of the ceiling per retry. @defaultValue 2 */
   factor?: number;
+  /** Largest ceiling. @defaultValue 30000 */
   maxDelayMs?: number;
+  /** 'full': a uniform random delay in [0, ceiling]; 'none': the ceiling itself. @defaultValue 'full' */
   jitter?: 'full' | 'none';
 }
 

@@ -1,5 +1,6 @@
 import { rememberDefinitions } from '../catalog/definitions';
 import { assertStorableRef } from '../command/storable-strings';
+import { isEntityDefinition, type EntityType } from '../entity/define-entity';
 import { dlqTail } from '../dlq/dlq-tail';
 import { ConfigError } from '../errors/errors';
 import { idempotencyLedger } from '../outcomes/idempotency-ledger';
@@ -15,13 +16,13 @@ import { producer } from './produce';
 import { resolveService } from './resolve-options';
 import { commandSender } from './sending';
 import type { ServiceOptions } from './service-options';
-import type { Service } from './service-types';
+import type { EntityReader, Service } from './service-types';
 import { serviceTelemetry } from '../telemetry/index';
 
 export type { Receipt, SendOptions, Service } from './service-types';
 
 /** Wires commands, handlers, transport, store and codec into a service. See `ServiceOptions`. */
-export function createService(options: ServiceOptions): Service {
+export function createService<Tx = unknown>(options: ServiceOptions<Tx>): Service {
   const resolved = resolveService(options);
   const { name, topic, groupId, transport, store, settings } = resolved;
   const dlq = resolved.dlqTopic(topic);
@@ -79,6 +80,7 @@ export function createService(options: ServiceOptions): Service {
     topic,
     start: () => run.start(),
     send: (command, input, sendOptions) => sender.send(command, input, sendOptions),
+    sendUntrusted: (command, input, sendOptions) => sender.sendUntrusted(command, input, sendOptions),
     waitForApplied: (token, o = {}) => waits.waitForApplied(token, o.timeoutMs ?? settings.waitTimeoutMs),
     outcome: (token, o = {}) => waits.outcome(token, o.timeoutMs ?? settings.waitTimeoutMs),
     read,
@@ -92,14 +94,19 @@ export function createService(options: ServiceOptions): Service {
       }),
     stop: () => run.stop(),
   };
-  return rememberDefinitions(service, options, { topic, groupId, dlqTopicOf: resolved.dlqTopic });
+  return rememberDefinitions(service, { ...options, handlers: resolved.handlers } as ServiceOptions, {
+    topic,
+    groupId,
+    dlqTopicOf: resolved.dlqTopic,
+  });
 }
 
 /** Reads entities from the service's store, refusing at once a reference no store can hold. */
-function entityReader(store: StateStore | undefined) {
-  return async <S>(entity: EntityRef): Promise<StoredEntity<S> | undefined> => {
+function entityReader(store: StateStore | undefined): EntityReader {
+  return async <S>(entity: EntityRef | EntityType<S>, id?: string): Promise<StoredEntity<S> | undefined> => {
     if (!store) throw new ConfigError('read', ['this service has no store']);
-    assertStorableRef(entity);
-    return store.get<S>(entity);
+    const ref = isEntityDefinition(entity) ? { type: entity.type, id: id! } : (entity as EntityRef);
+    assertStorableRef(ref);
+    return store.get<S>(ref);
   };
 }

@@ -1,7 +1,7 @@
 import type { DlqTail } from '../dlq/dlq-tail';
 import { messageOf } from '../errors/errors';
 import type { Logger } from './logger';
-import type { Transport } from '../transport/transport';
+import type { TransportAdmin } from '../transport/transport';
 
 /** How often a subscription polls for a publisher's topic that does not exist yet. */
 const TOPIC_POLL_MS = 1000;
@@ -11,7 +11,7 @@ const TOPIC_POLL_MS = 1000;
  * says so once in the log while it is missing. Resolves false when `stopped()` turns true first.
  */
 export async function awaitForeignTopic(deps: {
-  readonly transport: Transport;
+  readonly transport: TransportAdmin;
   readonly logger: Logger;
   readonly topic: string;
   readonly groupId: string;

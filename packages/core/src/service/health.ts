@@ -1,11 +1,11 @@
-import type { Transport } from '../transport/transport';
+import type { TransportAdmin } from '../transport/transport';
 import type { GroupSupervisor } from './group-supervisor';
 import type { CommandPathState, GroupHealth, HealthStatus, LastError, ServiceHealth } from './health-types';
 
 export interface HealthInput {
   readonly commandPath: { readonly state: CommandPathState; readonly lastError?: LastError };
   readonly groups: readonly GroupSupervisor[];
-  readonly transport: Transport;
+  readonly transport: TransportAdmin;
   /** Bound of the broker calls that measure lag. */
   readonly lagTimeoutMs: number;
 }
@@ -35,7 +35,7 @@ export function overallStatus(
 }
 
 async function lagOf(
-  transport: Transport,
+  transport: TransportAdmin,
   groupId: string,
   topic: string,
   timeoutMs: number,

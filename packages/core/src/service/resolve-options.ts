@@ -33,18 +33,19 @@ export interface ResolvedService {
   readonly settings: ReturnType<typeof parseSettings>;
 }
 
-function parseSettings(options: ServiceOptions) {
+function parseSettings<Tx>(options: ServiceOptions<Tx>) {
   const { partitions: _p, replicationFactor: _rf, ...topLevelDefaults } = serviceDefaults;
   return parseOptions('createService options', serviceOptionsSchema, topLevelDefaults, options);
 }
 
 /** Validates `createService` options (a ConfigError lists every problem) and resolves every default. */
-export function resolveService(options: ServiceOptions): ResolvedService {
+export function resolveService<Tx>(options: ServiceOptions<Tx>): ResolvedService {
   const settings = parseSettings(options);
   const name = settings.name;
   const topic = options.topic?.name ?? `${name}.events`;
   const dlqTopic = options.dlqTopic ?? ((t: string) => `${t}.dlq`);
-  const handlers = options.handlers ?? [];
+  // An entity's reducers are own-event handlers like any other from here on.
+  const handlers = [...(options.handlers ?? []), ...(options.entities ?? []).flatMap((e) => e.handlers)];
   const minIsr = options.topic?.minInsyncReplicas;
   return {
     name,

@@ -19,6 +19,8 @@ export interface Sender {
     input: CommandInput<D>,
     options?: SendOptions,
   ): Promise<Receipt>;
+  /** `send()` with input of unknown shape: the command's schema parses it as for any send. */
+  sendUntrusted(command: CommandDefinition, input: unknown, options?: SendOptions): Promise<Receipt>;
   readonly inFlight: ReadonlySet<Promise<unknown>>;
   /** The own topic's partition count, known once `start()` looked it up; sends are refused before. */
   open(partitionCount: number): void;
@@ -62,21 +64,24 @@ export function commandSender(deps: {
     return { eventIds: events.map((e) => e.id), positions, token };
   }
 
-  return {
-    inFlight,
-    open: (count) => void (partitionCount = count),
-    async send(command, input, options = {}) {
-      deps.lifecycle.assertRunning(name, `send ${command.name}`);
-      if (!commands.includes(command)) {
-        throw new ConfigError('send', [`command ${command.name} is not registered with service ${name}`]);
-      }
-      const task = deps.telemetry.send(command.name, () => produceCommand(command, input, options));
-      inFlight.add(task);
-      try {
-        return await task;
-      } finally {
-        inFlight.delete(task);
-      }
-    },
-  };
+  // The input is parsed by the command's schema in either case: a typed send is only a compile-time help.
+  async function send(
+    command: CommandDefinition,
+    input: unknown,
+    options: SendOptions = {},
+  ): Promise<Receipt> {
+    deps.lifecycle.assertRunning(name, `send ${command.name}`);
+    if (!commands.includes(command)) {
+      throw new ConfigError('send', [`command ${command.name} is not registered with service ${name}`]);
+    }
+    const task = deps.telemetry.send(command.name, () => produceCommand(command, input, options));
+    inFlight.add(task);
+    try {
+      return await task;
+    } finally {
+      inFlight.delete(task);
+    }
+  }
+
+  return { inFlight, open: (count) => void (partitionCount = count), send, sendUntrusted: send };
 }

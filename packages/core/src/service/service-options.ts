@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Codec } from '../codec/codec';
 import type { CommandDefinition } from '../command/define-command';
+import type { AnyEntity } from '../entity/define-entity';
 import type { EventDefinition } from '../event/define-event';
 import type { StateStore } from '../store/state-store';
 import type { AnyHandler } from '../subscriber/handlers';
@@ -43,48 +44,76 @@ export const serviceDefaults = Object.freeze({
   healthTimeoutMs: 2000,
 });
 
-/** The options of `createService`. */
-export interface ServiceOptions {
+/**
+ * The options of `createService`. `Tx` is the store's transaction handle (a Postgres store's `PoolClient`),
+ * which the reducers of its entities see as `ctx.tx`.
+ */
+export interface ServiceOptions<Tx = unknown> {
   /** The service's name: default topic `<name>.events`, group `<name>.self`, and part of event ids. */
   name: string;
-  /** Kafka brokers and client options (the kafkajs transport), or a transport of your own. One of the two. */
+  /**
+   * Kafka brokers and client options, for the kafkajs transport the service makes. Give this or `transport`.
+   * @defaultValue none: one of `kafka` and `transport` is required
+   */
   kafka?: KafkaTransportOptions;
+  /** A transport of your own (the librdkafka one, the in-memory one). @defaultValue a kafkajs transport of `kafka` */
   transport?: Transport;
-  /** Where own events are applied. Required when there are `onOwnEvent` handlers. */
-  store?: StateStore;
-  /** @defaultValue jsonCodec() */
+  /** Where own events are applied. Required when there are `onOwnEvent` handlers. @defaultValue none */
+  store?: StateStore<Tx>;
+  /** How event payloads are written to and read from Kafka. @defaultValue jsonCodec() */
   codec?: Codec;
+  /** The commands `send()` accepts. @defaultValue [] */
   commands?: readonly CommandDefinition[];
+  /** The service's entities (`defineEntity`): their reducers apply own events to the store. @defaultValue [] */
+  entities?: readonly AnyEntity<NoInfer<Tx>>[];
+  /** Reducers of own events (`onOwnEvent`, the low level) and handlers of any topic (`onEvent`). @defaultValue [] */
   handlers?: readonly AnyHandler[];
   /**
    * Event types the commands produce that no own handler applies. Handled types need no listing. Given to the
    * codec at start, so a registry codec registers and checks their schemas before the first send (otherwise on
-   * first use) and, with the topic subject strategy, knows the topic carries several types.
+   * first use) and, with the topic subject strategy, knows the topic carries several types. @defaultValue []
    */
   events?: readonly EventDefinition[];
+  /** The service's own topic. */
   topic?: {
     /** @defaultValue `<name>.events` */
     name?: string;
+    /** Partitions of the topics `start()` creates. @defaultValue 8 */
     partitions?: number;
+    /** Replication factor of the topics `start()` creates (use 3 in production). @defaultValue 1 */
     replicationFactor?: number;
-    /** Sets the topic's `min.insync.replicas` when `start()` creates it. */
+    /** Sets the topic's `min.insync.replicas` when `start()` creates it. @defaultValue the broker's setting */
     minInsyncReplicas?: number;
   };
   /** The self-subscriber's consumer group. @defaultValue `<name>.self` */
   groupId?: string;
   /** Dead-letter topic of a topic. @defaultValue `<topic>.dlq` */
   dlqTopic?: (topic: string) => string;
+  /** Longest wait between retries of a transient fault (database or broker down). @defaultValue 5000 */
   transientMaxDelayMs?: number;
+  /** Most events the self-subscriber applies in one store round trip; 1 turns batching off. @defaultValue 100 */
   applyBatchSize?: number;
+  /** Records applied between offset commits inside one batch. @defaultValue 100 */
   commitEveryRecords?: number;
+  /** Default bound of `waitForApplied()` and `outcome()`. @defaultValue 5000 */
   waitTimeoutMs?: number;
+  /** Whether `start()` runs the consumer groups in this process. @defaultValue true */
   subscribe?: boolean;
+  /**
+   * Whether `send()` with an idempotency key this process has not seen reads the key's ledger record first, so
+   * a key reused with other input is refused before anything is produced (see `serviceDefaults`).
+   * @defaultValue false
+   */
   idempotencyReadOnSend?: boolean;
+  /** Whether `start()` creates the missing topics the service owns. @defaultValue true */
   ensureTopics?: boolean;
+  /** Stop gracefully on SIGTERM and SIGINT. @defaultValue false */
   stopOnSignals?: boolean;
+  /** Longest `stop()` waits for in-flight sends and applies before it disconnects anyway. @defaultValue 20000 */
   stopTimeoutMs?: number;
+  /** Bound of the broker calls `health()` makes to measure lag. @defaultValue 2000 */
   healthTimeoutMs?: number;
-  /** @defaultValue silentLogger */
+  /** Where the service logs. @defaultValue silentLogger */
   logger?: Logger;
 }
 
@@ -100,6 +129,14 @@ const fieldsSchema = z
     codec: obj('a Codec').optional(),
     commands: z.array(obj('a command definition')).optional(),
     handlers: z.array(obj('a handler')).optional(),
+    entities: z
+      .array(
+        z.custom<object>(
+          (v) => (v as { kind?: unknown })?.kind === 'entity',
+          'must be an entity (defineEntity)',
+        ),
+      )
+      .optional(),
     events: z.array(obj('an event definition')).optional(),
     topic: z
       .object({
@@ -135,6 +172,9 @@ const crossFieldSchema = z.looseObject({}).superRefine((o, ctx) => {
   const own = Array.isArray(o.handlers) && (o.handlers as AnyHandler[]).some((h) => h?.kind === 'own');
   if (own && !o.store) {
     ctx.addIssue({ code: 'custom', message: 'onOwnEvent handlers need a store', path: ['store'] });
+  }
+  if (Array.isArray(o.entities) && o.entities.length > 0 && !o.store) {
+    ctx.addIssue({ code: 'custom', message: 'entities need a store', path: ['store'] });
   }
 });
 

@@ -11,7 +11,11 @@ export const inMemoryStateStoreDefaults = Object.freeze({
 
 const optionsSchema = z.object({ dedupWindowMs: z.number().int().positive() }).strict();
 
-export type InMemoryStateStoreOptions = Partial<typeof inMemoryStateStoreDefaults>;
+/** Options of {@link inMemoryStateStore}. */
+export interface InMemoryStateStoreOptions {
+  /** How long an applied event id is remembered for duplicate detection. @defaultValue 7 days */
+  dedupWindowMs?: number;
+}
 
 interface Row {
   state: unknown;

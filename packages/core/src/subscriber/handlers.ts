@@ -65,11 +65,13 @@ export interface OwnEventHandler<P = unknown, S = unknown, Tx = unknown> {
  * atomically with the dedup record. Runs again only for a retry of a failed attempt, never for a duplicate.
  * `ctx.emit(...drafts)` announces follow-up events and `return ctx.reject(reason, ...drafts)` refuses the event;
  * both are stored in the same atomic write (the entity's outbox) and relayed to Kafka.
+ * The low level under `defineEntity`, which declares an entity's type, state and reducers once; use this one
+ * for a lone reducer, or where the entity type and state are given per handler.
  */
 export function onOwnEvent<P, S, Tx = unknown>(
   definition: EventDefinition<P>,
   reduce: OwnEventHandler<P, S, Tx>['reduce'],
-  options: { entity?: string; retry?: RetryOptions } = {},
+  options: OwnEventOptions = {},
 ): OwnEventHandler<P, S, Tx> {
   if (definition?.kind !== 'event')
     throw new ConfigError('onOwnEvent', ['the first argument must be an event definition']);
@@ -82,6 +84,24 @@ export function onOwnEvent<P, S, Tx = unknown>(
     retry: toRetryPolicy(`onOwnEvent(${definition.type}) retry`, options.retry),
     reduce,
   });
+}
+
+/** The options of {@link onOwnEvent}. */
+export interface OwnEventOptions {
+  /** Entity type the event applies to. @defaultValue the service's name */
+  entity?: string;
+  /** @defaultValue {@link retryDefaults} */
+  retry?: RetryOptions;
+}
+
+/** The options of {@link onEvent}. */
+export interface EventHandlerOptions {
+  /** The handler's consumer group (required). */
+  group: string;
+  /** The topic the group reads, another service's or the own one. @defaultValue the service's own topic */
+  topic?: string;
+  /** @defaultValue {@link retryDefaults} */
+  retry?: RetryOptions;
 }
 
 /** What a subscriber handler may do besides its own work. */
@@ -110,7 +130,7 @@ export interface EventHandler<P = unknown> {
 export function onEvent<P>(
   definition: EventDefinition<P>,
   handle: EventHandler<P>['handle'],
-  options: { group: string; topic?: string; retry?: RetryOptions },
+  options: EventHandlerOptions,
 ): EventHandler<P> {
   const problems: string[] = [];
   if (definition?.kind !== 'event') problems.push('the first argument must be an event definition');

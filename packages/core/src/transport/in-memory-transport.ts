@@ -33,9 +33,13 @@ const optionsSchema = z
 
 /** Options of {@link inMemoryTransport}; every field has a default in `inMemoryTransportDefaults`. */
 export interface InMemoryTransportOptions {
+  /** How a group's partitions are spread over its members. @defaultValue 'round-robin' */
   assigner?: PartitionAssigner;
+  /** Most records handed to one `eachBatch` call. @defaultValue 100 */
   maxBatchRecords?: number;
+  /** Pause before records a batch left uncommitted are delivered again. @defaultValue 10 */
   redeliveryDelayMs?: number;
+  /** Default bound of `idle()`. @defaultValue 5000 */
   idleTimeoutMs?: number;
 }
 

@@ -74,7 +74,56 @@ export const kafkaTransportOptionsSchema = z
   })
   .strict();
 
+/**
+ * What every Kafka transport of the project takes (the kafkajs one here, the librdkafka one in its package), with
+ * the same defaults; each transport adds its own fields.
+ */
+export interface KafkaClientOptions {
+  /** Bootstrap brokers, `host:port`. */
+  brokers: string[];
+  /** Client id sent to the brokers. @defaultValue 'listen-to-yourself' */
+  clientId?: string;
+  /**
+   * Names this instance's transactional producer. Give each instance a stable id (a pod name, say) so a
+   * restarted instance fences its previous incarnation. @defaultValue `<clientId>-<hostname>-<pid>`
+   */
+  transactionalId?: string;
+  /** A send that has no acknowledgement after this long fails with a retriable error. @defaultValue 30000 */
+  sendTimeoutMs?: number;
+  /** Most records in one coalesced produce call. @defaultValue 2000 */
+  maxBatchRecords?: number;
+  /** Longest a fetch waits for data; also bounds how long a stopping consumer waits. @defaultValue 250 */
+  maxWaitTimeMs?: number;
+  /**
+   * Longest a consumed record's offset waits before it is committed to the group, in one request with the other
+   * partitions' (and at once when the consumer stops or the group rebalances). 0 commits before each batch
+   * returns. A record read again because its commit had not gone out is recognised by the store as a duplicate.
+   * @defaultValue 1000
+   */
+  commitIntervalMs?: number;
+  /** Consumer session timeout. @defaultValue 30000 */
+  sessionTimeoutMs?: number;
+  /** Consumer heartbeat interval. @defaultValue 3000 */
+  heartbeatIntervalMs?: number;
+  /** Partitions one consumer processes at the same time. @defaultValue 4 */
+  partitionsConsumedConcurrently?: number;
+  /** TCP connection timeout. @defaultValue 3000 */
+  connectionTimeoutMs?: number;
+  /** Broker request timeout. @defaultValue 30000 */
+  requestTimeoutMs?: number;
+  /** SASL authentication. @defaultValue none */
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
 /** Options of {@link kafkaTransport}; every field but `brokers` has a default in `kafkaTransportDefaults`. */
-export type KafkaTransportOptions = { brokers: string[] } & Partial<
-  Omit<z.input<typeof kafkaTransportOptionsSchema>, 'brokers'>
->;
+export interface KafkaTransportOptions extends KafkaClientOptions {
+  /** How long a send waits for others to join it when the producer is idle. @defaultValue 0 (send at once) */
+  lingerMs?: number;
+  /**
+   * TLS to the brokers: `true` trusts the system's CAs; an object adds a CA (PEM), a client certificate.
+   * @defaultValue none (plaintext)
+   */
+  ssl?:
+    | boolean
+    | { ca?: string[]; cert?: string; key?: string; servername?: string; rejectUnauthorized?: boolean };
+}

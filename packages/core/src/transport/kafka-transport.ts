@@ -111,7 +111,8 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
     maxRecords: opts.maxBatchRecords,
     lingerMs: opts.lingerMs,
     send: async ({ records }) => {
-      if (!producer) throw toTransportError('produce', new Error('transport is not connected'));
+      if (!producer)
+        throw new TransportError('produce: the transport is not connected', { retriable: false });
       try {
         const p = producer;
         return await serially(() => produceAll(p, records));
@@ -156,7 +157,7 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
   });
 
   function requireAdmin(): Admin {
-    if (!admin) throw toTransportError('admin', new Error('transport is not connected'));
+    if (!admin) throw new TransportError('admin: the transport is not connected', { retriable: false });
     return admin;
   }
 
@@ -188,12 +189,15 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
     async partitionCount(topic: string) {
       const known = partitionCounts.get(topic);
       if (known !== undefined) return known;
+      const a = requireAdmin();
       try {
-        const meta = await requireAdmin().fetchTopicMetadata({ topics: [topic] });
+        const meta = await a.fetchTopicMetadata({ topics: [topic] });
         const count = meta.topics[0]?.partitions.length ?? 0;
         if (count > 0) partitionCounts.set(topic, count);
         return count;
       } catch (err) {
+        // A missing topic is an answer (0), not a fault: see the Transport contract.
+        if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return 0;
         throw toTransportError(`metadata of ${topic}`, err);
       }
     },

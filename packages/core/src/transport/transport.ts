@@ -126,26 +126,62 @@ export interface Consumption {
 }
 
 /**
- * The framework's view of Kafka. Contract every transport keeps (the transport contract suite checks it):
- * - `produce()` resolves only when every record is durably acknowledged (acks=all, idempotent producer), with one
- *   position per record in the order given; otherwise it rejects with a `TransportError` whose `retriable` says
- *   whether sending the same records again may succeed. It never resolves with a record missing.
- * - `produce(records, { atomic: true })` makes all records visible together or none (a Kafka transaction); with
- *   `offsets`, those consumer offsets are committed in the same transaction.
- * - Consumers read committed data only (`read_committed`).
- * - `disconnect()` stops every consumption it started and closes every client. Idempotent.
+ * The data plane of a transport: connecting, producing, consuming. Contract (the transport contract suite in
+ * `@listen-to-yourself/testkit` checks it):
+ * - `produce()` and the admin calls, made before `connect()` resolved or after `disconnect()`, reject with a
+ *   `TransportError` whose `retriable` is false: calling again will not help. Call `consume()` on a connected
+ *   transport only.
+ * - A fault that may heal (broker unreachable, leader moving, request timed out) rejects with a retriable
+ *   `TransportError`; the caller decides whether to try again.
+ * - Methods may be called concurrently.
  */
-export interface Transport {
+export interface TransportMessaging {
+  /** A short name for logs, e.g. `'kafkajs'`. */
   readonly name: string;
+  /**
+   * Connects the clients the other methods need. Idempotent, and safe to call concurrently (one connection). A
+   * failure rejects with a `TransportError` and leaves nothing open, so it may be called again.
+   */
   connect(): Promise<void>;
-  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
-  /** The number of partitions of an existing topic. */
-  partitionCount(topic: string): Promise<number>;
+  /**
+   * Resolves only when every record is durably acknowledged (acks=all, idempotent producer), with one position
+   * per record in the order given; it never resolves with a record missing. `produce([])` resolves with `[]`.
+   * With `atomic`, all records become visible together or none (a Kafka transaction; consumers read committed
+   * data only); with `offsets`, those consumer offsets commit in the same transaction. A record to a topic that
+   * does not exist rejects (a transport never creates topics by producing).
+   */
   produce(records: readonly OutgoingRecord[], options?: ProduceOptions): Promise<RecordPosition[]>;
+  /**
+   * Joins `groupId` and resolves once joined; batches are delivered per partition, in offset order, committed
+   * data only (`read_committed`). A topic of `topics` that does not exist rejects with a non-retriable
+   * `TransportError` (a subscriber waits for its publisher's topic with `partitionCount` first).
+   */
   consume(options: ConsumeOptions): Promise<Consumption>;
-  /** The group's committed offsets (next offset to read) per partition; partitions without a commit are absent. */
+  /** Stops every consumption it started and closes every client. Idempotent; never rejects for a closed client. */
+  disconnect(): Promise<void>;
+}
+
+/**
+ * The admin calls of a transport: topics, partitions and offsets. Same rules as {@link TransportMessaging} for a
+ * client that is not connected and for faults that may heal. None of them creates a topic as a side effect.
+ */
+export interface TransportAdmin {
+  /**
+   * Creates the topics that do not exist, as specified; an existing topic is kept as it is (another partition
+   * count is not an error). Idempotent, also from several clients at once.
+   */
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /**
+   * The number of partitions of a topic; 0 for a topic that does not exist (an expected answer, not an error:
+   * a subscriber polls it until its publisher created the topic). A transport may cache a count above 0.
+   */
+  partitionCount(topic: string): Promise<number>;
+  /**
+   * The group's committed offsets (the next offset to read) per partition of `topic`; partitions without a
+   * commit are absent, and a group that never committed (or does not exist) gives an empty map.
+   */
   committedOffsets(groupId: string, topic: string): Promise<Map<number, string>>;
-  /** The next offset to be written, per partition. */
+  /** The next offset to be written, per partition of `topic` ('0' for an empty partition). */
   endOffsets(topic: string): Promise<Map<number, string>>;
   /**
    * Deletes consumer groups that have no member left, with their committed offsets: the throwaway groups of
@@ -153,5 +189,11 @@ export interface Transport {
    * is a TransportError. Optional: without it, such groups stay until the broker expires them.
    */
   deleteGroups?(groupIds: readonly string[]): Promise<void>;
-  disconnect(): Promise<void>;
 }
+
+/**
+ * The framework's view of Kafka: the data plane ({@link TransportMessaging}) and the admin calls
+ * ({@link TransportAdmin}) of one set of clients. Parts of the framework that only look (health, token
+ * outcomes, a subscriber waiting for a topic) take a `TransportAdmin`. See docs/adapters/writing-a-transport.md.
+ */
+export interface Transport extends TransportMessaging, TransportAdmin {}

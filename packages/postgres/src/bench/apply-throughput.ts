@@ -1,7 +1,7 @@
 // Prints apply and applyBatch throughput against the test Postgres:
 //   node --conditions=@listen-to-yourself/source --import tsx packages/postgres/src/bench/apply-throughput.ts
 // Uses a schema of its own and drops it afterwards. Figures depend on the machine; compare runs, not absolutes.
-import type { ApplyChange } from '@listen-to-yourself/core';
+import type { ApplyChange } from '@listen-to-yourself/core/store-kit';
 import { randomUUID } from 'node:crypto';
 import { serviceConfig } from '../../../../scripts/services/service-config.mjs';
 import { postgresStateStore } from '../postgres-state-store';

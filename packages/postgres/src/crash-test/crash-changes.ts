@@ -1,4 +1,4 @@
-import type { ApplyChange } from '@listen-to-yourself/core';
+import type { ApplyChange } from '@listen-to-yourself/core/store-kit';
 import type { PoolClient } from 'pg';
 
 /** What the crash test's child applies; the test builds the same changes to apply them again afterwards. */

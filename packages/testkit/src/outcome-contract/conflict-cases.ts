@@ -1,7 +1,18 @@
-import { encodeToken, isLtyError } from '@listen-to-yourself/core';
+import { isLtyError } from '@listen-to-yourself/core';
 import { expect, it } from 'vitest';
 import { rejection } from './dead-letter-cases';
 import { Deposit, WAIT_MS, type OutcomeHarness } from './fixtures';
+
+/**
+ * A token written by hand in the framework's wire form (base64url JSON of [topic, partition, offset, key, type]
+ * per event), so the suite can name positions no send produced.
+ */
+function tokenOf(
+  entries: readonly { topic: string; partition: number; offset: string; key: string; type: string }[],
+) {
+  const compact = entries.map((e) => [e.topic, e.partition, e.offset, e.key, e.type]);
+  return Buffer.from(JSON.stringify(compact), 'utf8').toString('base64url');
+}
 
 export function conflictCases(h: OutcomeHarness): void {
   /**
@@ -111,9 +122,7 @@ export function conflictCases(h: OutcomeHarness): void {
   it('a malformed or foreign token is an InvalidTokenError; an unreached one is pending', async () => {
     const s = h.scenario();
     const service = await s.instance({ subscribe: false });
-    const foreign = encodeToken([
-      { position: { topic: 'another.events', partition: 0, offset: '0' }, key: 'k', type: 'x' },
-    ]);
+    const foreign = tokenOf([{ topic: 'another.events', partition: 0, offset: '0', key: 'k', type: 'x' }]);
     for (const token of ['', 'not-a-token', 'W1tdXQ', foreign]) {
       for (const call of [
         () => service.waitForApplied(token, { timeoutMs: 100 }),
@@ -123,12 +132,8 @@ export function conflictCases(h: OutcomeHarness): void {
         expect(isLtyError(error, 'LTY_INVALID_TOKEN'), `${token}: ${String(error)}`).toBe(true);
       }
     }
-    const unreached = encodeToken([
-      {
-        position: { topic: service.topic, partition: 0, offset: '999999' },
-        key: 'k',
-        type: 'outcome.Deposited',
-      },
+    const unreached = tokenOf([
+      { topic: service.topic, partition: 0, offset: '999999', key: 'k', type: 'outcome.Deposited' },
     ]);
     const outcome = await service.outcome(unreached, { timeoutMs: 300 });
     expect(outcome).toMatchObject({ applied: false, settled: false });

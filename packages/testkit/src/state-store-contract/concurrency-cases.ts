@@ -1,4 +1,5 @@
-import type { ApplyChange, ApplyResult, EntityRef } from '@listen-to-yourself/core';
+import type { EntityRef } from '@listen-to-yourself/core';
+import type { ApplyChange, ApplyResult } from '@listen-to-yourself/core/store-kit';
 import { describe, expect, it } from 'vitest';
 import { at, increment, newEntity, newTopic, type ContractHarness, type Counter } from './fixtures';
 

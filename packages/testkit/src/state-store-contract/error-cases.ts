@@ -1,4 +1,4 @@
-import type { ApplyChange } from '@listen-to-yourself/core';
+import type { ApplyChange } from '@listen-to-yourself/core/store-kit';
 import { describe, expect, it } from 'vitest';
 import { applied, at, increment, newEntity, type ContractHarness, type Counter } from './fixtures';
 

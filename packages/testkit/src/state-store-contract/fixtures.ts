@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ApplyChange, EntityRef, RecordPosition, StateStore } from '@listen-to-yourself/core';
+import type { EntityRef, RecordPosition, StateStore } from '@listen-to-yourself/core';
+import type { ApplyChange } from '@listen-to-yourself/core/store-kit';
 import { afterEach } from 'vitest';
 import type { ResolvedFeatures, StateStoreFactory, StoreUnderTest } from './features';
 

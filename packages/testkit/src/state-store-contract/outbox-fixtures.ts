@@ -1,10 +1,5 @@
-import {
-  decision,
-  type Announcement,
-  type ApplyChange,
-  type ApplyResult,
-  type EntityRef,
-} from '@listen-to-yourself/core';
+import { decision, type Announcement, type EntityRef } from '@listen-to-yourself/core';
+import { type ApplyChange, type ApplyResult } from '@listen-to-yourself/core/store-kit';
 import type { RecordPosition, StateStore } from '@listen-to-yourself/core';
 import type { Counter } from './fixtures';
 

@@ -1,4 +1,5 @@
-import { isLtyError, type OffsetCommit } from '@listen-to-yourself/core';
+import { isLtyError } from '@listen-to-yourself/core';
+import { type OffsetCommit } from '@listen-to-yourself/core/transport-kit';
 import { describe, expect, it } from 'vitest';
 import {
   expectSame,

@@ -1,4 +1,5 @@
-import { messageOf, type TopicPartition } from '@listen-to-yourself/core';
+import { messageOf } from '@listen-to-yourself/core';
+import { type TopicPartition } from '@listen-to-yourself/core/transport-kit';
 import { describe, expect, it } from 'vitest';
 import { join, newGroup, PARTITIONS, records, sleep, type TransportHarness } from './fixtures';
 

@@ -1,4 +1,4 @@
-import type { IncomingRecord } from '@listen-to-yourself/core';
+import type { IncomingRecord } from '@listen-to-yourself/core/transport-kit';
 import { describe, expect, it } from 'vitest';
 import { idOf, join, newGroup, record, type TransportHarness } from './fixtures';
 

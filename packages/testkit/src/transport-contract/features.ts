@@ -1,4 +1,5 @@
-import { ConfigError, type Transport } from '@listen-to-yourself/core';
+import { ConfigError } from '@listen-to-yourself/core';
+import { type Transport } from '@listen-to-yourself/core/transport-kit';
 import { z } from 'zod';
 
 /** What the suite gets from the transport's author for each client it needs. */

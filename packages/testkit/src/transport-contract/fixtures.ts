@@ -7,7 +7,7 @@ import type {
   OutgoingRecord,
   RecordPosition,
   Transport,
-} from '@listen-to-yourself/core';
+} from '@listen-to-yourself/core/transport-kit';
 import { afterEach, expect } from 'vitest';
 import type { ResolvedTransportFeatures, TransportFactory, TransportUnderTest } from './features';
 
@@ -21,6 +21,8 @@ export interface TransportHarness {
   readonly features: ResolvedTransportFeatures;
   /** A new, connected client from the factory; disconnected and cleaned up after the case. */
   open(): Promise<Transport>;
+  /** A new client from the factory, not connected; disconnected and cleaned up after the case. */
+  unconnected(): Promise<Transport>;
   /** A fresh topic of `PARTITIONS` partitions, created through `via`. */
   topic(via: Transport): Promise<string>;
   /** Polls `check` until it returns true, for at most `features.waitMs`. */
@@ -44,6 +46,11 @@ export function createTransportHarness(
       const underTest = await factory();
       opened.push(underTest);
       await underTest.transport.connect();
+      return underTest.transport;
+    },
+    async unconnected() {
+      const underTest = await factory();
+      opened.push(underTest);
       return underTest.transport;
     },
     async topic(via) {

@@ -1,4 +1,4 @@
-import type { OutgoingRecord } from '@listen-to-yourself/core';
+import type { OutgoingRecord } from '@listen-to-yourself/core/transport-kit';
 import { describe, expect, it } from 'vitest';
 import { expectSame, PARTITIONS, readAt, record, records, where, type TransportHarness } from './fixtures';
 
