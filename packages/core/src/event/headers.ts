@@ -1,7 +1,7 @@
 /**
  * Header names on the records the framework produces. All values are UTF-8 strings. `traceparent` (W3C Trace
  * Context, so tracing tools read it without configuration) is written when the application registered an
- * OpenTelemetry tracer provider: see docs/observability.md.
+ * OpenTelemetry tracer provider: see {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/observability.md | Observability}.
  */
 export const HEADERS = Object.freeze({
   eventId: 'lty-event-id',

@@ -194,6 +194,7 @@ export interface TransportAdmin {
 /**
  * The framework's view of Kafka: the data plane ({@link TransportMessaging}) and the admin calls
  * ({@link TransportAdmin}) of one set of clients. Parts of the framework that only look (health, token
- * outcomes, a subscriber waiting for a topic) take a `TransportAdmin`. See docs/adapters/writing-a-transport.md.
+ * outcomes, a subscriber waiting for a topic) take a `TransportAdmin`. See
+ * {@link https://github.com/listen-to-yourself/listen-to-yourself/blob/main/docs/adapters/writing-a-transport.md | Writing a transport}.
  */
 export interface Transport extends TransportMessaging, TransportAdmin {}
