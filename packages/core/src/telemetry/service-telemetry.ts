@@ -4,6 +4,7 @@ import { ATTR } from './attributes';
 import { consumerTelemetry, type ConsumerTelemetry } from './consumer-telemetry';
 import { otel, otelLoaded } from './otel-api';
 import { traceSend } from './producer-spans';
+import { tracingOn } from './spans';
 import { serviceMetrics, type MetricSources, type ServiceMetrics } from './service-metrics';
 
 /** A service's traces and metrics: on when the application registered OpenTelemetry providers, else no-ops. */
@@ -51,22 +52,31 @@ export function serviceTelemetry(options: ServiceTelemetryOptions): ServiceTelem
       metrics = undefined;
       consumer.use(undefined);
     },
-    async send(command, fn) {
-      const started = performance.now();
-      const attributes = { ...service, [ATTR.command]: command };
-      try {
-        const receipt = await traceSend(options.service, options.topic, command, fn);
-        metrics?.sendDuration.record((performance.now() - started) / 1000, attributes);
-        return receipt;
-      } catch (err) {
-        const code = isLtyError(err) ? err.code : 'error';
-        metrics?.sendDuration.record((performance.now() - started) / 1000, {
-          ...attributes,
-          [ATTR.errorType]: code,
-        });
-        if (REFUSALS.has(code)) metrics?.rejected.add(1, { ...attributes, [ATTR.errorType]: code });
-        throw err;
-      }
+    send(command, fn) {
+      // The common case, no provider registered: no span, no timer, no extra promise per command.
+      const api = otel();
+      if (!metrics && (!api || !tracingOn(api))) return fn();
+      return observedSend(command, fn);
     },
   };
+
+  async function observedSend<
+    R extends { eventIds: readonly string[]; positions: readonly RecordPosition[] },
+  >(command: string, fn: () => Promise<R>): Promise<R> {
+    const started = performance.now();
+    const attributes = { ...service, [ATTR.command]: command };
+    try {
+      const receipt = await traceSend(options.service, options.topic, command, fn);
+      metrics?.sendDuration.record((performance.now() - started) / 1000, attributes);
+      return receipt;
+    } catch (err) {
+      const code = isLtyError(err) ? err.code : 'error';
+      metrics?.sendDuration.record((performance.now() - started) / 1000, {
+        ...attributes,
+        [ATTR.errorType]: code,
+      });
+      if (REFUSALS.has(code)) metrics?.rejected.add(1, { ...attributes, [ATTR.errorType]: code });
+      throw err;
+    }
+  }
 }
