@@ -4,6 +4,7 @@ import { parseOptions } from '../service/parse-options';
 import type { RecordPosition } from '../store/position';
 import { TransportError } from '../errors/errors';
 import { toTransportError } from './kafka-errors';
+import { isTopicNotReadyYet, waitForTopicLeaders } from './kafka-topic-leaders';
 import { produceAll } from './kafka-produce';
 import {
   kafkaTransportDefaults,
@@ -182,8 +183,17 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
         }
       } catch (err) {
         // Another instance may have created it between our list and create.
-        if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS')
-          throw toTransportError('ensure topics', err);
+        if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+        if (!isTopicNotReadyYet(err)) throw toTransportError('ensure topics', err);
+        try {
+          await waitForTopicLeaders(
+            a,
+            topics.map((t) => t.topic),
+            opts.requestTimeoutMs,
+          );
+        } catch (late) {
+          throw toTransportError('ensure topics', late);
+        }
       }
     },
     async partitionCount(topic: string) {
