@@ -1,8 +1,14 @@
+import { TransportError } from '../errors/errors';
+
 /**
  * Kafka's default key partitioner (murmur2, as in the Java client and kafkajs), so our records land on the
  * partitions any other Kafka client would choose for the same key.
  */
 export function partitionForKey(key: string | Buffer, partitionCount: number): number {
+  // `partitionCount` is 0 for a topic that does not exist (yet): a fault that may heal, never partition NaN.
+  if (!(partitionCount > 0)) {
+    throw new TransportError(`no partition to send to: the topic has ${partitionCount} (not created yet?)`);
+  }
   const data = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
   return (murmur2(data) & 0x7fffffff) % partitionCount;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { isLtyError } from '../errors/lty-error';
 import { partitionForKey } from './partitioner';
 
 /** kafkajs' default (Java-compatible) partitioner, asked for a keyed message with all partitions up. */
@@ -63,5 +64,17 @@ describe('partitionForKey', () => {
     for (const key of ['k', 'Zoë', '日本']) {
       expect(partitionForKey(key, 17)).toBe(partitionForKey(Buffer.from(key, 'utf8'), 17));
     }
+  });
+});
+
+describe('partitionForKey of a topic without partitions', () => {
+  it('throws a retriable TransportError instead of answering NaN', () => {
+    let error: unknown;
+    try {
+      partitionForKey('k', 0);
+    } catch (err) {
+      error = err;
+    }
+    expect(isLtyError(error, 'LTY_TRANSPORT') && error.retriable).toBe(true);
   });
 });
