@@ -1,14 +1,18 @@
+import type { Rejection } from '../announcements/decision-context';
 import type { EventDefinition } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
 import type { EntityRef, StateStore } from '../store/state-store';
 import type { ApplyContext, OwnEventHandler, RetryOptions } from '../subscriber/handlers';
 
-/** A reducer of one event type: the entity's next state from its current one (`Start`) and the event. */
+/**
+ * A reducer of one event type: the entity's next state from its current one (`Start`) and the event, or
+ * `ctx.reject(reason, ...drafts)` to refuse the event (state unchanged).
+ */
 export type EntityReducer<S, Start, P, Tx> = (
   state: Start,
   event: ConsumedEvent<P>,
   ctx: ApplyContext<Tx>,
-) => S | Promise<S>;
+) => S | Rejection | Promise<S | Rejection>;
 
 /**
  * An entity type declared once: its name, its state type `S` and the reducers of the events that change it.
