@@ -19,6 +19,7 @@ export { defineEntity } from './entity/define-entity';
 export type {
   AnyEntity,
   DefineEntity,
+  DefineEntityFunction,
   EntityDefinition,
   EntityOptions,
   EntityReducer,

@@ -5,6 +5,7 @@ import { onOwnEvent, type OwnEventHandler, type RetryOptions } from '../subscrib
 import type {
   AnyEntity,
   DefineEntity,
+  DefineEntityFunction,
   EntityDefinition,
   EntityOptions,
   EntityReducer,
@@ -19,15 +20,9 @@ export type { AnyEntity, EntityType } from './entity-types';
  * `S | undefined` for a new entity, or `S` when `initial` is given. Their `ctx.tx` is `unknown`: reducers that
  * use the store's transaction come from `defineEntity.withStore<Store>()`. The low level is `onOwnEvent`.
  */
-export function defineEntity<S, Tx = unknown>(type: string): EntityDefinition<S, Tx>;
-export function defineEntity<S, Tx = unknown>(
-  type: string,
-  options: EntityOptions<S> & { initial: () => S },
-): EntityDefinition<S, Tx, S>;
-export function defineEntity<S, Tx = unknown>(
-  type: string,
-  options: EntityOptions<S> = {},
-): EntityDefinition<S, Tx, S | undefined> {
+export const defineEntity: DefineEntityFunction = Object.assign(define, { withStore });
+
+function define<S, Tx = unknown>(type: string, options: EntityOptions<S> = {}): EntityDefinition<S, Tx> {
   const problems: string[] = [];
   if (typeof type !== 'string' || type.length === 0) problems.push('type must be a non-empty string');
   if (options?.initial !== undefined && typeof options.initial !== 'function') {
@@ -37,14 +32,10 @@ export function defineEntity<S, Tx = unknown>(
   return entityOf<S, Tx, S | undefined>(type, options?.initial, []);
 }
 
-/**
- * `defineEntity` for one store type: `const entity = defineEntity.withStore<PostgresStateStore>()`, then
- * `entity<Order>('order').on(OrderPlaced, (s, e, { tx }) => ...)` sees `tx` as the store's `PoolClient`. Type
- * only: the store need not exist yet, and `createService` refuses the entity on a store of another type.
- */
-defineEntity.withStore = function withStore<Store extends StateStore<never>>(): DefineEntity<TxOf<Store>> {
-  return defineEntity;
-};
+// One function for every store type: the store's transaction type exists in the types only.
+function withStore<Store extends StateStore<never>>(): DefineEntity<TxOf<Store>> {
+  return define;
+}
 
 function entityOf<S, Tx, Start>(
   type: string,

@@ -75,3 +75,20 @@ export interface DefineEntity<Tx> {
   <S>(type: string): EntityDefinition<S, Tx>;
   <S>(type: string, options: EntityOptions<S> & { initial: () => S }): EntityDefinition<S, Tx, S>;
 }
+
+/** The type of `defineEntity`: an entity declared once, and `withStore` for reducers that use `ctx.tx`. */
+export interface DefineEntityFunction {
+  /** An entity type whose reducers see `S | undefined` for a new entity; `ctx.tx` is `Tx` (by default `unknown`). */
+  <S, Tx = unknown>(type: string): EntityDefinition<S, Tx>;
+  /** An entity type whose reducers see `initial()` for a new entity. */
+  <S, Tx = unknown>(
+    type: string,
+    options: EntityOptions<S> & { initial: () => S },
+  ): EntityDefinition<S, Tx, S>;
+  /**
+   * `defineEntity` for one store type: `const entity = defineEntity.withStore<PostgresStateStore>()`, then
+   * `entity<Order>('order').on(OrderPlaced, (s, e, { tx }) => ...)` sees `tx` as the store's `PoolClient`. Type
+   * only: the store need not exist yet, and `createService` refuses the entity on a store of another type.
+   */
+  withStore<Store extends StateStore<never>>(): DefineEntity<TxOf<Store>>;
+}
