@@ -2,6 +2,7 @@ import type { Service } from '@listen-to-yourself/core';
 import { failure, healthRoutes, readYourWrite } from 'example-support';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { trendOf, viewOf, type HealthModel } from './health-model';
+import { HealthEntity } from './handlers';
 import { SyncDevice, uploadKey } from './sync-command';
 
 /** The HTTP face of the fitness service: devices upload, apps read the model. */
@@ -34,7 +35,7 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
     // Read your own sync: wait (bounded) until the upload is applied; a refused or failed one is an error.
     if (!(await readYourWrite(service, req, reply, options.readWaitMs))) return reply;
     try {
-      const found = await service.read<HealthModel>({ type: 'health', id: req.params.id });
+      const found = await service.read(HealthEntity, req.params.id);
       if (!found || found.state.uploads === 0) return reply.code(404).send({ error: 'not-found' });
       return reply.send(present(found.state, found.version));
     } catch (err) {

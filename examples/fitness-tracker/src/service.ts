@@ -2,7 +2,7 @@ import { createService, type Logger, type Service, type StateStore } from '@list
 import { startOnStore, type RunningService } from 'example-support';
 import type { FitnessConfig } from './config';
 import { HealthModelUpdated, SyncRefused } from './contracts';
-import { fitnessHandlers } from './handlers';
+import { HealthEntity } from './handlers';
 import { SyncDevice } from './sync-command';
 
 export type RunningFitness = RunningService;
@@ -20,7 +20,7 @@ export function fitnessService(config: FitnessConfig, store: StateStore, logger?
     kafka: { brokers: config.brokers, sendTimeoutMs: config.sendTimeoutMs },
     store,
     commands: [SyncDevice],
-    handlers: fitnessHandlers,
+    entities: [HealthEntity],
     // What its apply announces, so a registry codec checks their schemas at start.
     events: [HealthModelUpdated, SyncRefused],
     topic: { partitions: 4 },

@@ -97,6 +97,7 @@ export type SyncInput = z.input<typeof input>;
 export const SyncDevice = defineCommand({
   name: 'SyncDevice',
   input,
+  emits: [DeviceSynced],
   toEvents: (cmd) => DeviceSynced.of(cmd),
 });
 // #endregion sync-command

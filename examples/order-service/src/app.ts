@@ -1,7 +1,8 @@
-import { uuidV5, type Service, type StoredEntity } from '@listen-to-yourself/core';
+import { uuidV5, type Service } from '@listen-to-yourself/core';
 import { failure, firstHeader as header, healthRoutes, readYourWrite } from 'example-support';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CancelOrder, CreateOrder, type Order } from './domain';
+import { CancelOrder, CreateOrder } from './domain';
+import { OrderEntity } from './handlers';
 
 const ORDER_ID_NAMESPACE = '0b8f3a6e-3c2d-4f0a-9a51-6c7e2d1f4b90';
 
@@ -52,15 +53,15 @@ export function buildApp(service: Service, options: { readWaitMs: number }): Fas
   app.get<{ Params: { id: string } }>('/orders/:id', async (req, reply) => {
     // Never stale data presented as fresh: a write not applied (yet, or ever) is an error, not a read.
     if (!(await readYourWrite(service, req, reply, options.readWaitMs))) return reply;
-    let found: StoredEntity<Order> | undefined;
     try {
-      found = await service.read<Order>({ type: 'order', id: req.params.id });
+      // Typed by the entity: `found.state` is an Order.
+      const found = await service.read(OrderEntity, req.params.id);
+      if (!found) return reply.code(404).send({ error: 'not-found' });
+      return reply.send({ ...found.state, version: found.version });
     } catch (err) {
       // An id no store can hold (U+0000, a lone surrogate) names no order: 404 by the table.
       return failure(reply, err);
     }
-    if (!found) return reply.code(404).send({ error: 'not-found' });
-    return reply.send({ ...found.state, version: found.version });
   });
   // #endregion get-order
 

@@ -1,4 +1,4 @@
-import { defineEvent, onOwnEvent, type Rejection } from '@listen-to-yourself/core';
+import { defineEntity, defineEvent } from '@listen-to-yourself/core';
 import { OrderRefused } from 'order-contracts';
 import { z } from 'zod';
 
@@ -32,25 +32,21 @@ export interface Credit {
  * caller's token ends `LTY_REJECTED`, and `OrderRefused` is announced on the order topic (the order's reducer
  * marks it REJECTED, the legacy service drops it).
  */
-export const creditHandler = onOwnEvent(
-  CreditReserved,
-  (credit: Credit | undefined, e, ctx): Credit | Rejection => {
-    const { customerId, orderId, totalCents } = e.payload;
-    const limitCents = creditLimitsCents[customerId] ?? 0;
-    const usedCents = credit?.usedCents ?? 0;
-    if (usedCents + totalCents > limitCents) {
-      return ctx.reject(
-        CREDIT_LIMIT_EXCEEDED,
-        OrderRefused.of({ orderId, customerId, reason: CREDIT_LIMIT_EXCEEDED }),
-      );
-    }
-    return {
-      customerId,
-      limitCents,
-      usedCents: usedCents + totalCents,
-      orderIds: [...(credit?.orderIds ?? []), orderId],
-    };
-  },
-  { entity: 'credit' },
-);
+export const CreditEntity = defineEntity<Credit>('credit').on(CreditReserved, (credit, e, ctx) => {
+  const { customerId, orderId, totalCents } = e.payload;
+  const limitCents = creditLimitsCents[customerId] ?? 0;
+  const usedCents = credit?.usedCents ?? 0;
+  if (usedCents + totalCents > limitCents) {
+    return ctx.reject(
+      CREDIT_LIMIT_EXCEEDED,
+      OrderRefused.of({ orderId, customerId, reason: CREDIT_LIMIT_EXCEEDED }),
+    );
+  }
+  return {
+    customerId,
+    limitCents,
+    usedCents: usedCents + totalCents,
+    orderIds: [...(credit?.orderIds ?? []), orderId],
+  };
+});
 // #endregion credit

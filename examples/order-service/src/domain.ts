@@ -58,6 +58,8 @@ export const CreateOrder = defineCommand({
       throw new CommandRejectedError(`unknown customer ${cmd.customerId}`, { customerId: cmd.customerId });
     }
   },
+  // The events it may produce: toEvents is typed by them (a draft of another event does not compile).
+  emits: [OrderCreated, CreditReserved],
   // An order on account also takes credit from its customer: decided when applied (see credit.ts).
   toEvents: (cmd) => {
     const totalCents = cmd.items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0);
@@ -72,6 +74,7 @@ export const CancelOrder = defineCommand({
   input: storable(
     z.object({ orderId: z.string().uuid(), reason: z.string().default('cancelled by customer') }),
   ),
+  emits: [OrderCancelled],
   toEvents: (cmd) => OrderCancelled.of(cmd),
 });
 // #endregion commands

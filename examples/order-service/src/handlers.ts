@@ -1,77 +1,61 @@
-import { onOwnEvent } from '@listen-to-yourself/core';
-import { creditHandler } from './credit';
+import { defineEntity } from '@listen-to-yourself/core';
 import { OrderCancelled, OrderCreated, OrderRefused, OrderRejected, type Order } from './domain';
 
 // #region handlers
-/** The self-subscriber's reducers: each event changes the order once, in the order the events were produced. */
-export const orderHandlers = [
-  onOwnEvent(
-    OrderCreated,
-    (order: Order | undefined, e): Order =>
-      order ?? { ...e.payload, status: 'CONFIRMED', history: ['CONFIRMED'] },
-    { entity: 'order' },
-  ),
-  onOwnEvent(
-    OrderRejected,
-    (order: Order | undefined, e): Order => {
-      if (!order) {
-        return {
-          orderId: e.payload.orderId,
-          items: [],
-          totalCents: 0,
-          status: 'REJECTED',
-          history: ['REJECTED'],
-        };
-      }
-      if (order.status === 'CANCELLED') return { ...order, note: `legacy refused: ${e.payload.reason}` };
+/**
+ * The order entity: its state type and the reducers of the events that change it, declared once. The
+ * self-subscriber applies each event to its order once, in the order the events were produced.
+ */
+export const OrderEntity = defineEntity<Order>('order')
+  .on(OrderCreated, (order, e) => order ?? { ...e.payload, status: 'CONFIRMED', history: ['CONFIRMED'] })
+  .on(OrderRejected, (order, e) => {
+    if (!order) {
       return {
-        ...order,
+        orderId: e.payload.orderId,
+        items: [],
+        totalCents: 0,
         status: 'REJECTED',
-        history: [...order.history, 'REJECTED'],
-        note: e.payload.reason,
+        history: ['REJECTED'],
       };
-    },
-    { entity: 'order' },
-  ),
+    }
+    if (order.status === 'CANCELLED') return { ...order, note: `legacy refused: ${e.payload.reason}` };
+    return {
+      ...order,
+      status: 'REJECTED',
+      history: [...order.history, 'REJECTED'],
+      note: e.payload.reason,
+    };
+  })
   // Refused on apply by the customer's credit (credit.ts): the order will not be fulfilled.
-  onOwnEvent(
-    OrderRefused,
-    (order: Order | undefined, e): Order =>
-      order?.status === 'CANCELLED'
-        ? { ...order, note: `refused: ${e.payload.reason}` }
-        : {
-            orderId: e.payload.orderId,
-            customerId: e.payload.customerId,
-            items: order?.items ?? [],
-            totalCents: order?.totalCents ?? 0,
-            status: 'REJECTED',
-            history: [...(order?.history ?? []), 'REJECTED'],
-            note: e.payload.reason,
-          },
-    { entity: 'order' },
-  ),
-  creditHandler,
-  onOwnEvent(
-    OrderCancelled,
-    (order: Order | undefined, e): Order => {
-      if (!order) {
-        return {
+  .on(OrderRefused, (order, e) =>
+    order?.status === 'CANCELLED'
+      ? { ...order, note: `refused: ${e.payload.reason}` }
+      : {
           orderId: e.payload.orderId,
-          items: [],
-          totalCents: 0,
-          status: 'CANCELLED',
-          history: ['CANCELLED'],
-        };
-      }
-      if (order.status !== 'CONFIRMED') return { ...order, note: `cancel ignored: order is ${order.status}` };
+          customerId: e.payload.customerId,
+          items: order?.items ?? [],
+          totalCents: order?.totalCents ?? 0,
+          status: 'REJECTED',
+          history: [...(order?.history ?? []), 'REJECTED'],
+          note: e.payload.reason,
+        },
+  )
+  .on(OrderCancelled, (order, e) => {
+    if (!order) {
       return {
-        ...order,
+        orderId: e.payload.orderId,
+        items: [],
+        totalCents: 0,
         status: 'CANCELLED',
-        history: [...order.history, 'CANCELLED'],
-        note: e.payload.reason,
+        history: ['CANCELLED'],
       };
-    },
-    { entity: 'order' },
-  ),
-];
+    }
+    if (order.status !== 'CONFIRMED') return { ...order, note: `cancel ignored: order is ${order.status}` };
+    return {
+      ...order,
+      status: 'CANCELLED',
+      history: [...order.history, 'CANCELLED'],
+      note: e.payload.reason,
+    };
+  });
 // #endregion handlers

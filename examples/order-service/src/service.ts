@@ -2,7 +2,8 @@ import { createService, type Logger, type Service, type StateStore } from '@list
 import { startOnStore, type RunningService } from 'example-support';
 import type { OrderServiceConfig } from './config';
 import { CancelOrder, CreateOrder } from './domain';
-import { orderHandlers } from './handlers';
+import { CreditEntity } from './credit';
+import { OrderEntity } from './handlers';
 import { legacyRefusals } from './refusals';
 
 export type Running = RunningService;
@@ -24,10 +25,8 @@ export function orderService(config: OrderServiceConfig, store: StateStore, logg
     kafka: { brokers: config.brokers, sendTimeoutMs: config.sendTimeoutMs },
     store,
     commands: [CreateOrder, CancelOrder],
-    handlers: [
-      ...orderHandlers,
-      legacyRefusals({ group: `${config.serviceName}.legacy`, legacyTopic: config.legacyTopic }),
-    ],
+    entities: [OrderEntity, CreditEntity],
+    handlers: [legacyRefusals({ group: `${config.serviceName}.legacy`, legacyTopic: config.legacyTopic })],
     // The legacy system reads this topic: a reused Idempotency-Key with other input is refused before anything
     // reaches it, whichever instance took the first request (one store read per new key).
     idempotencyReadOnSend: true,

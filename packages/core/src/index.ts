@@ -2,7 +2,7 @@
 // or for adapter and transport authors in ./store-kit and ./transport-kit.
 
 export { defineEvent } from './event/define-event';
-export type { EventDefinition, EventDraft, EventOptions, PayloadOf } from './event/define-event';
+export type { DraftOf, EventDefinition, EventDraft, EventOptions, PayloadOf } from './event/define-event';
 export type { ConsumedEvent, EventMeta } from './event/envelope';
 export { HEADERS } from './event/headers';
 
@@ -18,11 +18,14 @@ export type {
 export { defineEntity } from './entity/define-entity';
 export type {
   AnyEntity,
+  DefineEntity,
+  DefineEntityFunction,
   EntityDefinition,
   EntityOptions,
   EntityReducer,
   EntityType,
-} from './entity/define-entity';
+  TxOf,
+} from './entity/entity-types';
 
 export { onOwnEvent, onEvent, retryDefaults } from './subscriber/handlers';
 export type {

@@ -1,4 +1,4 @@
-import { onEvent, onOwnEvent } from '@listen-to-yourself/core';
+import { defineEntity, onEvent } from '@listen-to-yourself/core';
 import { HealthModelUpdated, SyncRefused } from '../contracts';
 import { observe, observeRefusal, type Coaching } from './coaching';
 import { HealthObserved, RefusalObserved } from './events';
@@ -7,7 +7,8 @@ import { HealthObserved, RefusalObserved } from './events';
 /**
  * The coach's subscription to the fitness service's topic, in its own group: each model update becomes the
  * coach's own HealthObserved and each refused upload its own RefusalObserved (its topic, one transaction with the
- * consumed offset), which its own reducers apply to its own store, where it decides what to tell the user.
+ * consumed offset), which its own entity's reducers apply to its own store, where it decides what to tell the
+ * user.
  */
 export function coachHandlers(options: {
   group: string;
@@ -47,12 +48,11 @@ export function coachHandlers(options: {
       },
       { group: options.group, topic: options.fitnessTopic },
     ),
-    onOwnEvent(RefusalObserved, (c: Coaching | undefined, e): Coaching => observeRefusal(c, e.payload), {
-      entity: 'coaching',
-    }),
-    onOwnEvent(HealthObserved, (c: Coaching | undefined, e): Coaching => observe(c, e.payload), {
-      entity: 'coaching',
-    }),
   ];
 }
+
+/** The coach's own entity: what it decided to tell each user, from its own events. */
+export const CoachingEntity = defineEntity<Coaching>('coaching')
+  .on(RefusalObserved, (c, e) => observeRefusal(c, e.payload))
+  .on(HealthObserved, (c, e) => observe(c, e.payload));
 // #endregion coach-handlers

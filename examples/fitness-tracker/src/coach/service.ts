@@ -1,7 +1,7 @@
 import { createService, type Logger, type Service, type StateStore } from '@listen-to-yourself/core';
 import { startOnStore, type RunningService } from 'example-support';
 import type { CoachConfig } from './config';
-import { coachHandlers } from './handlers';
+import { CoachingEntity, coachHandlers } from './handlers';
 
 export type RunningCoach = RunningService;
 
@@ -26,6 +26,7 @@ export function coachService(
     name: config.serviceName,
     kafka: { brokers: config.brokers },
     store,
+    entities: [CoachingEntity],
     handlers: coachHandlers({
       group: `${config.serviceName}.fitness`,
       fitnessTopic: config.fitnessTopic,

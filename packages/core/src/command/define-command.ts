@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors/errors';
 import { isZodSchema } from '../errors/zod-issues';
-import type { EventDefinition, EventDraft } from '../event/define-event';
+import type { DraftOf, EventDefinition, EventDraft } from '../event/define-event';
 import type { EntityReader } from '../service/service-types';
 
 /** What `validate()` and `toEvents()` may use: reads only, never writes. */
@@ -37,13 +37,13 @@ export interface CommandOptions<
    */
   validate?: (command: z.output<S>, ctx: CommandContext) => void | Promise<void>;
   /**
-   * The event types the command may produce: a draft of another event from `toEvents()` fails the send with a
-   * ConfigError, nothing produced.
+   * The event types the command may produce. `toEvents()` is typed by it (a draft of another event does not
+   * compile) and checked at send too: a draft of another event fails the send with a ConfigError, nothing produced.
    * @defaultValue any event: no check
    */
   emits?: E;
-  /** The command-to-event converter: one event or several, produced together. */
-  toEvents: (command: z.output<S>, ctx: CommandContext) => ToEventsResult<EventDraft>;
+  /** The command-to-event converter: one event or several, produced together; drafts of `emits` only. */
+  toEvents: (command: z.output<S>, ctx: CommandContext) => ToEventsResult<DraftOf<NoInfer<E>[number]>>;
 }
 
 /** A named command type; pass it to `service.send()`. */

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { isLtyError } from '../errors/lty-error';
-import { defineEvent } from '../event/define-event';
+import { defineEvent, type EventDefinition, type EventDraft } from '../event/define-event';
 import { createService } from '../service/create-service';
 import type { Service } from '../service/service-types';
 import { inMemoryTransport } from '../transport/in-memory-transport';
@@ -43,7 +43,7 @@ describe('defineCommand emits', () => {
       defineCommand({
         name: 'Bad',
         input: shape,
-        emits: ['shop.Placed' as never],
+        emits: ['shop.Placed' as unknown as typeof Placed],
         toEvents: (c) => Placed.of(c),
       });
     } catch (err) {
@@ -57,12 +57,65 @@ describe('defineCommand emits', () => {
       name: 'Sneaky',
       input: shape,
       emits: [Placed],
+      // @ts-expect-error the runtime check stands behind the type: a cast must not get a stray event through
       toEvents: (c) => Cancelled.of(c),
     });
     const service = await started(Sneaky);
     const error = await failure(service.send(Sneaky, { id: 'o-1' }));
     expect(isLtyError(error, 'LTY_CONFIG'), String(error)).toBe(true);
     expect(String(error)).toContain('shop.Cancelled');
+  });
+});
+
+describe('defineCommand emits, in types', () => {
+  it('gives each event definition and its drafts the literal type name', () => {
+    expectTypeOf(Placed).toEqualTypeOf<EventDefinition<{ id: string }, 'shop.Placed'>>();
+    expectTypeOf(Placed.of({ id: 'o-1' })).toEqualTypeOf<EventDraft<{ id: string }, 'shop.Placed'>>();
+    // Same payload shape, other name: not interchangeable.
+    expectTypeOf(Cancelled).not.toEqualTypeOf<typeof Placed>();
+    expectTypeOf(Cancelled.of({ id: 'o-1' })).not.toMatchTypeOf<EventDraft<{ id: string }, 'shop.Placed'>>();
+    // An annotation without the name still takes any event of that payload.
+    const anyOfShape: EventDefinition<{ id: string }> = Cancelled;
+    expect(anyOfShape.type).toBe('shop.Cancelled');
+  });
+
+  it('compiles toEvents returning the listed events, one, several or a promise of them', () => {
+    const Both = defineCommand({
+      name: 'Both',
+      input: shape,
+      emits: [Placed, Cancelled],
+      toEvents: async (c) => [Placed.of(c), Cancelled.of(c)],
+    });
+    const One = defineCommand({ name: 'One', input: shape, emits: [Placed], toEvents: (c) => Placed.of(c) });
+    const Unlisted = defineCommand({ name: 'Any', input: shape, toEvents: (c) => [Cancelled.of(c)] });
+    expect([Both, One, Unlisted].map((c) => c.emits?.length)).toEqual([2, 1, undefined]);
+  });
+
+  it('does not compile toEvents returning an event the command does not list', () => {
+    const wrong = () => [
+      defineCommand({
+        name: 'One',
+        input: shape,
+        emits: [Placed],
+        // @ts-expect-error Cancelled is not in emits, though its payload has the shape of Placed's
+        toEvents: (c) => Cancelled.of(c),
+      }),
+      defineCommand({
+        name: 'Some',
+        input: shape,
+        emits: [Placed],
+        // @ts-expect-error one unlisted draft among listed ones
+        toEvents: (c) => [Placed.of(c), Cancelled.of(c)],
+      }),
+      defineCommand({
+        name: 'Later',
+        input: shape,
+        emits: [Cancelled],
+        // @ts-expect-error a promise of an unlisted draft
+        toEvents: async (c) => Placed.of(c),
+      }),
+    ];
+    expect(typeof wrong).toBe('function');
   });
 });
 

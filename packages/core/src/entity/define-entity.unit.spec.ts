@@ -51,6 +51,33 @@ describe('defineEntity', () => {
     expect(await service.read(AccountEntity, 'nobody')).toBeUndefined();
   });
 
+  it('a reducer may refuse the event with ctx.reject: the state stays, the caller hears LTY_REJECTED', async () => {
+    const NoOverdraft = defineEntity<Account>('account', { initial: () => ({ balance: 0, movements: 0 }) })
+      .on(Credited, (s, e) => ({ balance: s.balance + e.payload.amount, movements: s.movements + 1 }))
+      .on(Debited, (s, e, ctx) =>
+        s.balance < e.payload.amount
+          ? ctx.reject('insufficient funds')
+          : { balance: s.balance - e.payload.amount, movements: s.movements + 1 },
+      );
+    const service = createService({
+      name: 'acct',
+      transport: inMemoryTransport(),
+      store: inMemoryStateStore(),
+      commands: [Credit, Debit],
+      entities: [NoOverdraft],
+    });
+    services.push(service);
+    await service.start();
+    await service.waitForApplied((await service.send(Credit, { account: 'a-1', amount: 5 })).token);
+    const refused = await service.send(Debit, { account: 'a-1', amount: 9 });
+    const error = await service.waitForApplied(refused.token).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isLtyError(error, 'LTY_REJECTED'), String(error)).toBe(true);
+    expect((await service.read(NoOverdraft, 'a-1'))?.state).toEqual({ balance: 5, movements: 1 });
+  });
+
   it('without initial, a reducer sees undefined for a new entity', () => {
     const Counter = defineEntity<number>('counter').on(Credited, (s, e) => {
       expectTypeOf(s).toEqualTypeOf<number | undefined>();

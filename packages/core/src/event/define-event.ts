@@ -2,16 +2,19 @@ import type { z } from 'zod';
 import { ConfigError, EventSchemaError } from '../errors/errors';
 import { isZodSchema, toIssues } from '../errors/zod-issues';
 
-/** An event about to be produced: its definition and its payload. Made by `EventDefinition.of()`. */
-export interface EventDraft<P = unknown> {
-  readonly definition: EventDefinition<P>;
+/**
+ * An event about to be produced: its definition and its payload. Made by `EventDefinition.of()`. `T` is the
+ * event's type name, so drafts of two events with the same payload shape are different types.
+ */
+export interface EventDraft<P = unknown, out T extends string = string> {
+  readonly definition: EventDefinition<P, T>;
   readonly payload: P;
 }
 
 /** The options of {@link defineEvent}. */
-export interface EventOptions<S extends z.ZodType> {
+export interface EventOptions<S extends z.ZodType, T extends string = string> {
   /** The event's type name, unique in the service, e.g. `'shop.OrderCreated'`. Sent in the `lty-event-type` header. */
-  type: string;
+  type: T;
   /** The payload schema. Checked when an event is made and again when it is consumed. */
   schema: S;
   /** The aggregate key: events with the same key go to one partition and are applied in order. */
@@ -28,24 +31,33 @@ export interface EventOptions<S extends z.ZodType> {
   topic?: string;
 }
 
-/** A named, schema-checked event type. `of()` makes a draft that a command returns from `toEvents()`. */
-export interface EventDefinition<P = unknown> {
+/**
+ * A named, schema-checked event type. `of()` makes a draft that a command returns from `toEvents()`. `P` is the
+ * payload and `T` the literal type name (`defineEvent` infers both), which tells apart two events of one payload
+ * shape: a command that `emits: [OrderPlaced]` cannot return an `OrderCancelled` draft.
+ */
+export interface EventDefinition<P = unknown, out T extends string = string> {
   readonly kind: 'event';
-  readonly type: string;
+  readonly type: T;
   readonly version: number;
   /** The topic follow-ups of this type go to; undefined means the emitting service's own topic. */
   readonly topic: string | undefined;
   readonly schema: z.ZodType<P>;
   keyOf(payload: P): string;
   /** Checks the payload against the schema (throws `EventSchemaError`, listing every problem) and wraps it as a draft. */
-  of(payload: P): EventDraft<P>;
+  of(payload: P): EventDraft<P, T>;
 }
 
 /** The payload type of an event definition. */
-export type PayloadOf<D> = D extends EventDefinition<infer P> ? P : never;
+export type PayloadOf<D> = D extends EventDefinition<infer P, string> ? P : never;
+
+/** The draft type of an event definition, or of a union of them (one draft type per definition). */
+export type DraftOf<D> = D extends EventDefinition<infer P, infer T> ? EventDraft<P, T> : never;
 
 /** Defines an event type. See {@link EventOptions}. */
-export function defineEvent<S extends z.ZodType>(options: EventOptions<S>): EventDefinition<z.output<S>> {
+export function defineEvent<S extends z.ZodType, const T extends string = string>(
+  options: EventOptions<S, T>,
+): EventDefinition<z.output<S>, T> {
   const problems: string[] = [];
   if (typeof options.type !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(options.type)) {
     problems.push('type must be a non-empty name of letters, digits, ".", "_", ":" or "-"');
@@ -61,7 +73,7 @@ export function defineEvent<S extends z.ZodType>(options: EventOptions<S>): Even
   if (problems.length) throw new ConfigError(`event ${String(options.type)}`, problems);
 
   type P = z.output<S>;
-  const definition: EventDefinition<P> = {
+  const definition: EventDefinition<P, T> = {
     kind: 'event',
     type: options.type,
     version,
@@ -74,7 +86,7 @@ export function defineEvent<S extends z.ZodType>(options: EventOptions<S>): Even
       }
       return key;
     },
-    of(payload: P): EventDraft<P> {
+    of(payload: P): EventDraft<P, T> {
       // A converter that builds an invalid event is a bug in the command: a typed error naming every problem,
       // thrown before anything is produced.
       const parsed = options.schema.safeParse(payload);

@@ -4,7 +4,7 @@ import { defineCommand } from '../command/define-command';
 import { DLQ_HEADERS } from '../dlq/dead-letter';
 import { TransientError } from '../errors/errors';
 import { isLtyError } from '../errors/lty-error';
-import { defineEvent } from '../event/define-event';
+import { defineEvent, type EventDefinition } from '../event/define-event';
 import type { ConsumedEvent } from '../event/envelope';
 import { HEADERS } from '../event/headers';
 import { inMemoryStateStore } from '../store/in-memory-state-store';
@@ -39,7 +39,7 @@ const Transfer = defineCommand({
 
 /** Adds (or subtracts) the amount; `before` runs first, so a test can make the handler fail. */
 function balanceHandler(
-  def: typeof Credited,
+  def: EventDefinition<Movement>,
   sign: 1 | -1,
   before: (e: ConsumedEvent<Movement>) => void = () => undefined,
   maxAttempts = 3,
