@@ -7,7 +7,7 @@ import { HEADERS, defineEvent } from '../../packages/core/src/index';
 import { writeResult } from '../lib/results';
 
 export const PARTITIONS = 8;
-export const CONCURRENCY = 4; // the framework's default partitionsConsumedConcurrently
+export const CONCURRENCY = 8; // the framework's default partitionsConsumedConcurrently
 export const COMMIT_EVERY = 100; // the framework's default commitEveryRecords
 export const ROUNDS = 3;
 

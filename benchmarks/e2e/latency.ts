@@ -20,6 +20,7 @@ import {
   startSide,
   whenReady,
   type LatencySideName as SideName,
+  type OnApplied,
   type Side,
 } from './sides';
 
@@ -41,7 +42,7 @@ const topics: Record<SideName, string> = {
   librdkafka: c.unique('e2e_rdk'),
   raw: c.unique('e2e_raw'),
 };
-const routes: Record<SideName, ((seq: number, at: number) => void) | undefined> = {
+const routes: Record<SideName, OnApplied | undefined> = {
   framework: undefined,
   librdkafka: undefined,
   raw: undefined,
@@ -84,6 +85,10 @@ function printRate(rate: number, res: Record<SideName, WindowResult[]>, rounds: 
   row('ack->applied p50', (w) => w.ackToApplied.p50);
   row('ack->applied p99', (w) => w.ackToApplied.p99);
   row('ack->applied max', (w) => w.ackToApplied.max);
+  row('ack->deliv. p50', (w) => w.ackToDelivered.p50);
+  row('ack->deliv. p99', (w) => w.ackToDelivered.p99);
+  row('deliv.->applied p50', (w) => w.deliveredToApplied.p50);
+  row('deliv.->applied p99', (w) => w.deliveredToApplied.p99);
   const count = (x: number) => String(Math.round(x));
   row('sustained /s', (w) => w.achievedRate, count);
   row('not sent (behind)', (w) => w.commands - w.sent, count);
@@ -102,7 +107,11 @@ async function main(): Promise<void> {
   const seq: Record<SideName, number> = { framework: 0, librdkafka: 0, raw: 0 };
   const byName = {} as Record<SideName, Side>;
   for (const name of SIDES) {
-    const o = { topic: topics[name], schema, onApplied: (s: number, at: number) => routes[name]?.(s, at) };
+    const o: { topic: string; schema: string; onApplied: OnApplied } = {
+      topic: topics[name],
+      schema,
+      onApplied: (s, at, deliveredAt) => routes[name]?.(s, at, deliveredAt),
+    };
     const side =
       name === 'librdkafka'
         ? await startFramework(o, { name, make: () => rdkTransport(librdkafka!) })
@@ -208,7 +217,8 @@ function logWindow(rate: number, r: number, name: SideName, w: WindowResult): vo
       : `; stopped sending at ${w.abandonedAtS.toFixed(1)} s (> ${LIMITS.MAX_UNACKED_S} s of sends unacked)`;
   console.log(
     `  ${rateLabel(rate)} round ${r + 1} ${name.padEnd(9)}: ack->applied p50 ${ms(w.ackToApplied.p50)} ` +
-      `p99 ${ms(w.ackToApplied.p99)} max ${ms(w.ackToApplied.max)}; sched->ack p99 ${ms(w.schedToAck.p99)}; ` +
+      `p99 ${ms(w.ackToApplied.p99)} max ${ms(w.ackToApplied.max)} (ack->delivered p50 ` +
+      `${ms(w.ackToDelivered.p50)} p99 ${ms(w.ackToDelivered.p99)}); sched->ack p99 ${ms(w.schedToAck.p99)}; ` +
       `sustained ${Math.round(w.achievedRate)}/s; late ${w.lateSends}, queued ${w.queued}, ` +
       `failed ${w.failed}, unapplied ${w.unapplied}${stopped}` +
       (w.idle ? '' : '; NOT idle after the window: the next one may be affected'),

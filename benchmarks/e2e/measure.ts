@@ -2,7 +2,7 @@
 // warm-up are timed (slot, ack, applied), then a drain until each of them is applied or the drain times out.
 import { percentile } from '../lib/stats';
 import { openLoop } from './open-loop';
-import { deposit, type Side } from './sides';
+import { deposit, type OnApplied, type Side } from './sides';
 
 /** A send that left this much after its slot counts as late: the load generator itself fell behind. */
 const LATE_MS = 10;
@@ -32,6 +32,12 @@ export interface WindowResult {
   readonly abandonedAtS: number | undefined;
   readonly schedToAck: Percentiles;
   readonly ackToApplied: Percentiles;
+  /**
+   * ack->applied split where the record reached the subscriber (framework sides; NaN on the raw one): the wait
+   * for the fetch (and the batch slot), then decode and the store's transaction.
+   */
+  readonly ackToDelivered: Percentiles;
+  readonly deliveredToApplied: Percentiles;
   /** Events applied per second while the load ran (warm-up included): the rate the side sustained. */
   readonly achievedRate: number;
   readonly lateSends: number;
@@ -49,6 +55,7 @@ class Timeline {
   readonly fired: Float64Array;
   readonly acked: Float64Array;
   readonly applied: Float64Array;
+  readonly delivered: Float64Array;
   sent = 0;
   appliedCount = 0;
   ackedCount = 0;
@@ -62,11 +69,13 @@ class Timeline {
     this.fired = times();
     this.acked = times();
     this.applied = times();
+    this.delivered = times();
   }
-  onApplied(seq: number, at: number): void {
+  onApplied(seq: number, at: number, deliveredAt = NaN): void {
     const i = seq - this.base;
     if (i < 0 || i >= this.n || !Number.isNaN(this.applied[i]!)) return; // warm-up, or a redelivery
     this.applied[i] = at;
+    this.delivered[i] = deliveredAt;
     this.appliedCount++;
   }
 }
@@ -79,7 +88,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function measureWindow(
   side: Side,
-  route: (onApplied: ((seq: number, at: number) => void) | undefined) => void,
+  route: (onApplied: OnApplied | undefined) => void,
   seq: number,
   rate: number,
   warmupS: number,
@@ -91,7 +100,7 @@ export async function measureWindow(
   const appliedBefore = side.applied();
   const all = { fired: 0, settled: 0, failed: 0 };
   let abandonedAtS: number | undefined;
-  route((s, at) => t.onApplied(s, at));
+  route((s, at, deliveredAt) => t.onApplied(s, at, deliveredAt));
   const loop = openLoop(
     rate,
     (i, slot) => {
@@ -142,6 +151,8 @@ type Figures = Omit<WindowResult, 'abandonedAtS' | 'achievedRate' | 'idle'>;
 function summarise(t: Timeline): Figures {
   const schedToAck: number[] = [];
   const ackToApplied: number[] = [];
+  const ackToDelivered: number[] = [];
+  const deliveredToApplied: number[] = [];
   let lateSends = 0;
   let queued = 0;
   for (let i = 0; i < t.sent; i++) {
@@ -152,6 +163,10 @@ function summarise(t: Timeline): Figures {
     if (applied - slot > QUEUED_MS) queued++;
     // An event can be applied before its producer has processed the ack; that shows as a negative figure.
     if (!Number.isNaN(acked)) ackToApplied.push(applied - acked);
+    const delivered = t.delivered[i]!;
+    if (Number.isNaN(delivered)) continue;
+    deliveredToApplied.push(applied - delivered);
+    if (!Number.isNaN(acked)) ackToDelivered.push(delivered - acked);
   }
   const pct = (xs: number[]): Percentiles =>
     xs.length === 0
@@ -162,6 +177,8 @@ function summarise(t: Timeline): Figures {
     sent: t.sent,
     schedToAck: pct(schedToAck),
     ackToApplied: pct(ackToApplied),
+    ackToDelivered: pct(ackToDelivered),
+    deliveredToApplied: pct(deliveredToApplied),
     lateSends,
     queued,
     failed: t.failed,

@@ -6,7 +6,13 @@ import pg from 'pg';
 import type { PoolClient } from 'pg';
 import type { z } from 'zod';
 import { serviceConfig } from '../../scripts/services/service-config.mjs';
-import { HEADERS, createService, defineCommand, onOwnEvent } from '../../packages/core/src/index';
+import {
+  HEADERS,
+  createService,
+  defineCommand,
+  kafkaTransport,
+  onOwnEvent,
+} from '../../packages/core/src/index';
 import type { StateStore } from '../../packages/core/src/store/state-store';
 import type { Transport } from '../../packages/core/src/transport/transport';
 import { postgresStateStore } from '../../packages/postgres/src/index';
@@ -26,14 +32,18 @@ export interface Side {
   stop(): Promise<void>;
 }
 
+/** `deliveredAt`: when the transport handed the event's batch to the subscriber (undefined on the raw side). */
+export type OnApplied = (seq: number, at: number, deliveredAt?: number) => void;
+
 export interface SideOptions {
   topic: string;
   schema: string;
   /**
-   * Called with the command's seq when its event's store transaction has committed. Omitted, nothing per event
-   * is kept (the memory benchmark must not measure a tracker of its own).
+   * Called with the command's seq when its event's store transaction has committed, and (framework sides) when
+   * its record reached the subscriber. Omitted, nothing per event is kept (the memory benchmark must not measure
+   * a tracker of its own).
    */
-  onApplied?: (seq: number, at: number) => void;
+  onApplied?: OnApplied;
 }
 
 export const Deposit = defineCommand({
@@ -61,12 +71,19 @@ export async function startFramework(
   // The stats counters say how many were applied, not which; waitForApplied polls the store (adding load and a
   // poll interval to the figure). Wrapping the store adds two Map operations per event.
   const seqOf = new Map<string, number>();
-  const store: StateStore<PoolClient> = o.onApplied ? trackingStore(pgStore, seqOf, o.onApplied) : pgStore;
+  // When each event's batch reached the subscriber, by event id: splits ack->applied into the wait for the fetch
+  // and the apply. One Map operation per event more.
+  const deliveredAt = new Map<string, number>();
+  const store: StateStore<PoolClient> = o.onApplied
+    ? trackingStore(pgStore, seqOf, deliveredAt, o.onApplied)
+    : pgStore;
+  const name = c.unique('e2e');
+  const made = transport
+    ? transport.make()
+    : kafkaTransport({ brokers: serviceConfig().kafkaBrokers, clientId: name, ...commitInterval() });
   const service = createService({
-    name: c.unique('e2e'),
-    ...(transport
-      ? { transport: transport.make() }
-      : { kafka: { brokers: serviceConfig().kafkaBrokers, ...commitInterval() } }),
+    name,
+    transport: o.onApplied ? markDeliveries(made, deliveredAt) : made,
     store,
     topic: { name: o.topic },
     commands: [Deposit],
@@ -89,10 +106,30 @@ export async function startFramework(
   };
 }
 
+/** The transport, with the time each consumed record's batch reached the subscriber kept by event id. */
+function markDeliveries(inner: Transport, deliveredAt: Map<string, number>): Transport {
+  return {
+    ...inner,
+    consume: (options) =>
+      inner.consume({
+        ...options,
+        eachBatch: (batch, control) => {
+          const at = performance.now();
+          for (const r of batch.records) {
+            const id = r.headers[HEADERS.eventId];
+            if (id !== undefined && !deliveredAt.has(id)) deliveredAt.set(id, at);
+          }
+          return options.eachBatch(batch, control);
+        },
+      }),
+  };
+}
+
 function trackingStore(
   inner: StateStore<PoolClient>,
   seqOf: Map<string, number>,
-  onApplied: (seq: number, at: number) => void,
+  deliveredAt: Map<string, number>,
+  onApplied: OnApplied,
 ): StateStore<PoolClient> {
   const mark = (eventIds: readonly string[]) => {
     const at = performance.now();
@@ -100,7 +137,9 @@ function trackingStore(
       const seq = seqOf.get(id);
       if (seq === undefined) continue; // a duplicate: its reducer did not run
       seqOf.delete(id);
-      onApplied(seq, at);
+      const delivered = deliveredAt.get(id);
+      deliveredAt.delete(id);
+      onApplied(seq, at, delivered);
     }
   };
   return {

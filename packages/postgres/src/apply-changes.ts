@@ -2,6 +2,7 @@ import { decide, type Decided } from '@listen-to-yourself/core';
 import { reached, type ApplyChange, type ApplyResult } from '@listen-to-yourself/core/store-kit';
 import type { PoolClient } from 'pg';
 import { entityKey, lockEntities, type AppliedEventId, type LockedEntity } from './lock-entities';
+import type { Statements } from './statements';
 import type { PostgresTables } from './tables';
 import { UserCodeError } from './transaction';
 import { writeEntities } from './write-entities';
@@ -14,10 +15,11 @@ import { writeEntities } from './write-entities';
 export async function applyChanges<S>(
   client: PoolClient,
   tables: PostgresTables,
+  statement: Statements,
   changes: readonly ApplyChange<S, PoolClient>[],
   dedupWindowMs: number,
 ): Promise<ApplyResult<S>[]> {
-  const rows = await lockEntities(client, tables, changes, dedupWindowMs);
+  const rows = await lockEntities(client, tables, statement, changes, dedupWindowMs);
 
   const results: ApplyResult<S>[] = [];
   const applied: AppliedEventId[] = [];
@@ -30,7 +32,7 @@ export async function applyChanges<S>(
     }
     results.push(row.outbox.length > 0 ? { ...result, pending: [...row.outbox] } : result);
   }
-  await writeEntities(client, tables, [...rows.values()], applied);
+  await writeEntities(client, tables, statement, [...rows.values()], applied);
   return results;
 }
 

@@ -7,6 +7,7 @@ import {
 } from '@listen-to-yourself/core/store-kit';
 import type { PoolClient } from 'pg';
 import { positionOf, type PositionColumns } from './position-columns';
+import type { Statements } from './statements';
 import type { PostgresTables } from './tables';
 
 /** An entity row as locked for one transaction, updated in place as the transaction's changes are planned. */
@@ -83,6 +84,7 @@ const seenSql = (t: PostgresTables) => `
 export async function lockEntities(
   client: PoolClient,
   tables: PostgresTables,
+  statement: Statements,
   changes: readonly Pick<ApplyChange, 'entity' | 'eventId' | 'position'>[],
   dedupWindowMs: number,
 ): Promise<Map<string, LockedEntity>> {
@@ -90,10 +92,10 @@ export async function lockEntities(
   for (const change of changes) entities.set(entityKey(change.entity), change.entity);
   const locked = new Map<string, LockedEntity>();
   const lock = async (refs: readonly EntityRef[]) => {
-    const { rows } = await client.query<Row>(lockSql(tables), [
-      refs.map((e) => e.type),
-      refs.map((e) => e.id),
-    ]);
+    const { rows } = await client.query<Row>({
+      ...statement(lockSql(tables)),
+      values: [refs.map((e) => e.type), refs.map((e) => e.id)],
+    });
     for (const row of rows)
       locked.set(entityKey({ type: row.entity_type, id: row.entity_id }), toLocked(row));
   };
@@ -102,10 +104,10 @@ export async function lockEntities(
   const created = new Set<string>();
   const missing = [...entities.values()].filter((e) => !locked.has(entityKey(e)));
   if (missing.length > 0) {
-    const { rows } = await client.query<Row>(createSql(tables), [
-      missing.map((e) => e.type),
-      missing.map((e) => e.id),
-    ]);
+    const { rows } = await client.query<Row>({
+      ...statement(createSql(tables)),
+      values: [missing.map((e) => e.type), missing.map((e) => e.id)],
+    });
     for (const row of rows) {
       const key = entityKey({ type: row.entity_type, id: row.entity_id });
       locked.set(key, toLocked(row));
@@ -127,15 +129,15 @@ export async function lockEntities(
     return true;
   });
   if (toCheck.length === 0) return locked;
-  const seen = await client.query<{ entity_type: string; entity_id: string; event_id: string }>(
-    seenSql(tables),
-    [
+  const seen = await client.query<{ entity_type: string; entity_id: string; event_id: string }>({
+    ...statement(seenSql(tables)),
+    values: [
       toCheck.map((c) => c.entity.type),
       toCheck.map((c) => c.entity.id),
       toCheck.map((c) => c.eventId),
       dedupWindowMs,
     ],
-  );
+  });
   for (const row of seen.rows) {
     locked.get(entityKey({ type: row.entity_type, id: row.entity_id }))?.seen.add(row.event_id);
   }

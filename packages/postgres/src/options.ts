@@ -25,6 +25,12 @@ export interface ResolvedPostgresOptions {
   readonly dedupCleanupBatchSize: number;
   /** Changes `applyBatch` writes in one transaction; longer batches are split. @defaultValue 500 */
   readonly maxBatchSize: number;
+  /**
+   * Whether the apply path's statements are named (prepared once per connection, planned from then on without
+   * being parsed again). Turn it off behind a pooler that cannot keep named statements across transactions
+   * (PgBouncer in transaction mode before 1.21, or without `max_prepared_statements`). @defaultValue true
+   */
+  readonly preparedStatements: boolean;
   /** Called when the background cleanup fails; it runs again at the next interval. @defaultValue ignores the error */
   readonly onCleanupError: (err: unknown) => void;
 }
@@ -40,6 +46,7 @@ export const postgresStateStoreDefaults: Readonly<ResolvedPostgresOptions> = Obj
   dedupCleanupIntervalMs: 10 * 60 * 1000,
   dedupCleanupBatchSize: 10_000,
   maxBatchSize: 500,
+  preparedStatements: true,
   onCleanupError: () => {},
 });
 
@@ -73,6 +80,7 @@ const schema = z
     dedupCleanupIntervalMs: z.number().int().min(0),
     dedupCleanupBatchSize: z.number().int().positive(),
     maxBatchSize: z.number().int().positive().max(100_000),
+    preparedStatements: z.boolean(),
     onCleanupError: z.custom<(err: unknown) => void>(isFunction, 'must be a function'),
   })
   .strict();

@@ -12,6 +12,7 @@ import { migrate } from './migrations';
 import { rejectionOf, relayMarker } from './outbox';
 import { parsePostgresOptions, type PostgresConnection, type PostgresStateStoreOptions } from './options';
 import { positionOf, type PositionColumns } from './position-columns';
+import { statements } from './statements';
 import { tableNames, type PostgresTables } from './tables';
 import { inTransaction, poolQuery } from './transaction';
 
@@ -52,6 +53,7 @@ export function postgresStateStore(
   // crash the process. The pool drops that client; the next checkout opens a new one.
   if (owned) pool.on('error', () => {});
   const tables = tableNames(opts.schema, opts.tablePrefix);
+  const statement = statements(opts.preparedStatements);
   let cleanup: CleanupTimer | undefined;
   let closing: Promise<void> | undefined;
 
@@ -60,7 +62,7 @@ export function postgresStateStore(
 
   async function applyOne<S>(change: ApplyChange<S, PoolClient>): Promise<ApplyResult<S>> {
     const [result] = await inTransaction(pool, 'apply', (client) =>
-      applyChanges(client, tables, [change], opts.dedupWindowMs),
+      applyChanges(client, tables, statement, [change], opts.dedupWindowMs),
     );
     return result!;
   }
@@ -69,7 +71,7 @@ export function postgresStateStore(
     if (chunk.length === 1) return [await applyOne(chunk[0]!)];
     try {
       return await inTransaction(pool, 'applyBatch', (client) =>
-        applyChanges(client, tables, chunk, opts.dedupWindowMs),
+        applyChanges(client, tables, statement, chunk, opts.dedupWindowMs),
       );
     } catch {
       // One change failed the whole transaction. Apply them one by one: the changes before it are kept and the

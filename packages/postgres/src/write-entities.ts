@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { AppliedEventId, LockedEntity } from './lock-entities';
+import type { Statements } from './statements';
 import type { PostgresTables } from './tables';
 
 const writeSql = (t: PostgresTables) => `
@@ -27,23 +28,27 @@ const writeSql = (t: PostgresTables) => `
 export async function writeEntities(
   client: PoolClient,
   tables: PostgresTables,
+  statement: Statements,
   rows: readonly LockedEntity[],
   applied: readonly AppliedEventId[],
 ): Promise<void> {
   const dirty = rows.filter((r) => r.dirty && r.position !== undefined);
   if (dirty.length === 0 && applied.length === 0) return;
-  await client.query(writeSql(tables), [
-    dirty.map((r) => r.entity.type),
-    dirty.map((r) => r.entity.id),
-    dirty.map((r) => r.stateText),
-    dirty.map((r) => r.version),
-    dirty.map((r) => r.position!.topic),
-    dirty.map((r) => r.position!.partition),
-    dirty.map((r) => r.position!.offset),
-    applied.map((a) => a.entity.type),
-    applied.map((a) => a.entity.id),
-    applied.map((a) => a.eventId),
-    dirty.map((r) => JSON.stringify(r.outbox)),
-    applied.map((a) => a.rejection),
-  ]);
+  await client.query({
+    ...statement(writeSql(tables)),
+    values: [
+      dirty.map((r) => r.entity.type),
+      dirty.map((r) => r.entity.id),
+      dirty.map((r) => r.stateText),
+      dirty.map((r) => r.version),
+      dirty.map((r) => r.position!.topic),
+      dirty.map((r) => r.position!.partition),
+      dirty.map((r) => r.position!.offset),
+      applied.map((a) => a.entity.type),
+      applied.map((a) => a.entity.id),
+      applied.map((a) => a.eventId),
+      dirty.map((r) => JSON.stringify(r.outbox)),
+      applied.map((a) => a.rejection),
+    ],
+  });
 }

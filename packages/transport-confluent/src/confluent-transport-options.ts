@@ -33,8 +33,12 @@ export const confluentTransportDefaults = Object.freeze({
   sessionTimeoutMs: 30_000,
   /** Consumer heartbeat interval; librdkafka sends heartbeats itself. @defaultValue 3000 */
   heartbeatIntervalMs: 3000,
-  /** Partitions one consumer processes at the same time. @defaultValue 4 */
-  partitionsConsumedConcurrently: 4,
+  /**
+   * Partitions one consumer processes at the same time: as many as a service's topic has by default, so the
+   * batches of one fetch are applied side by side rather than in rounds (a round waits for the slowest batch of
+   * the round before it, and the next fetch for the last round). @defaultValue 8
+   */
+  partitionsConsumedConcurrently: 8,
   /** TCP connection set-up timeout. @defaultValue 3000 */
   connectionTimeoutMs: 3000,
   /** Broker request timeout (`socket.timeout.ms`). @defaultValue 30000 */

@@ -22,8 +22,12 @@ export const kafkaTransportDefaults = Object.freeze({
   sessionTimeoutMs: 30_000,
   /** Consumer heartbeat interval. @defaultValue 3000 */
   heartbeatIntervalMs: 3000,
-  /** Partitions one consumer processes at the same time. @defaultValue 4 */
-  partitionsConsumedConcurrently: 4,
+  /**
+   * Partitions one consumer processes at the same time: as many as a service's topic has by default, so the
+   * batches of one fetch are applied side by side rather than in rounds (a round waits for the slowest batch of
+   * the round before it, and the next fetch for the last round). @defaultValue 8
+   */
+  partitionsConsumedConcurrently: 8,
   /** TCP connection timeout. @defaultValue 3000 */
   connectionTimeoutMs: 3000,
   /** Broker request timeout. @defaultValue 30000 */
@@ -105,7 +109,10 @@ export interface KafkaClientOptions {
   sessionTimeoutMs?: number;
   /** Consumer heartbeat interval. @defaultValue 3000 */
   heartbeatIntervalMs?: number;
-  /** Partitions one consumer processes at the same time. @defaultValue 4 */
+  /**
+   * Partitions one consumer processes at the same time; the batches of one fetch beyond this many wait for a
+   * batch to finish, and the next fetch waits for all of them. @defaultValue 8
+   */
   partitionsConsumedConcurrently?: number;
   /** TCP connection timeout. @defaultValue 3000 */
   connectionTimeoutMs?: number;
