@@ -10,6 +10,7 @@ const all = [
   'benchmarks/command/kafkajs.ts',
   'benchmarks/command/confluent.ts',
   'benchmarks/command/cpu.ts',
+  'benchmarks/apply/cpu.ts',
   'benchmarks/apply/postgres.ts',
   'benchmarks/apply/cassandra.ts',
   'benchmarks/apply/dedup.ts',

@@ -16,18 +16,29 @@ export const ENTITIES = 1000;
 /** The service's name: the `lty-service` header of its events, copied into the hand-written records. */
 export const SERVICE = 'bench';
 
-export const Deposited = defineEvent({
-  type: 'bench.Deposited',
-  schema: z.object({ account: z.string(), amount: z.number().int(), seq: z.number().int() }),
-  key: (e) => e.account,
-});
-export type Deposit = z.infer<typeof Deposited.schema>;
+/**
+ * The benchmark's event and command, made with the given core's functions: the CPU benchmarks make them with
+ * another commit's core too, for a before-and-after in one process.
+ */
+export function benchDefinitions(core: {
+  defineEvent: typeof defineEvent;
+  defineCommand: typeof defineCommand;
+}) {
+  const Deposited = core.defineEvent({
+    type: 'bench.Deposited',
+    schema: z.object({ account: z.string(), amount: z.number().int(), seq: z.number().int() }),
+    key: (e) => e.account,
+  });
+  const Deposit = core.defineCommand({
+    name: 'bench.Deposit',
+    input: z.object({ account: z.string(), amount: z.number().int().positive(), seq: z.number().int() }),
+    toEvents: (c) => Deposited.of({ account: c.account, amount: c.amount, seq: c.seq }),
+  });
+  return { Deposited, Deposit };
+}
 
-export const Deposit = defineCommand({
-  name: 'bench.Deposit',
-  input: z.object({ account: z.string(), amount: z.number().int().positive(), seq: z.number().int() }),
-  toEvents: (c) => Deposited.of({ account: c.account, amount: c.amount, seq: c.seq }),
-});
+export const { Deposited, Deposit } = benchDefinitions({ defineEvent, defineCommand });
+export type Deposit = z.infer<typeof Deposited.schema>;
 
 export const deposit = (seq: number): Deposit => ({
   account: `acc-${seq % ENTITIES}`,

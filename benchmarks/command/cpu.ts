@@ -10,11 +10,10 @@
 //      [commands per round, default 20000] [rounds, default 5]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
 import * as current from '../../packages/core/src/index';
 import { writeResult } from '../lib/results';
 import { spread } from '../lib/stats';
-import { ENTITIES, PARTITIONS, rawRecord } from './common';
+import { benchDefinitions, ENTITIES, PARTITIONS, rawRecord } from './common';
 
 const COMMANDS = Number(process.argv[2] ?? 20_000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -35,16 +34,7 @@ interface Sender {
  * ones does not weigh on the GC of the later.
  */
 async function sendSide(core: Core): Promise<Sender> {
-  const Deposited = core.defineEvent({
-    type: 'bench.Deposited',
-    schema: z.object({ account: z.string(), amount: z.number().int(), seq: z.number().int() }),
-    key: (e) => e.account,
-  });
-  const Deposit = core.defineCommand({
-    name: 'bench.Deposit',
-    input: z.object({ account: z.string(), amount: z.number().int().positive(), seq: z.number().int() }),
-    toEvents: (c) => Deposited.of({ account: c.account, amount: c.amount, seq: c.seq }),
-  });
+  const { Deposited, Deposit } = benchDefinitions(core);
   const transport = core.inMemoryTransport();
   await transport.connect();
   await transport.ensureTopics([{ topic, partitions: PARTITIONS, replicationFactor: 1 }]);

@@ -7,6 +7,7 @@ import { defineEvent } from '../event/define-event';
 import { HEADERS } from '../event/headers';
 import { uuidV5 } from '../ids/uuid';
 import { createService, type Service } from '../service/create-service';
+import { joined } from '../service/test-joined';
 import { inMemoryStateStore, type InMemoryStateStore } from '../store/in-memory-state-store';
 import { onOwnEvent } from '../subscriber/handlers';
 import { inMemoryTransport, type InMemoryTransport } from '../transport/in-memory-transport';
@@ -201,6 +202,7 @@ describe('apply-time decisions', () => {
     await first.service.stop();
     await new Promise((r) => setTimeout(r, 100));
     const next = await setup({ cluster, store });
+    await joined(next.service);
     await cluster.idle('stock.self', { timeoutMs: 10_000 });
     const accepted = announced(cluster, 'stock.public', ReservationAccepted.type);
     expect(accepted.map((r) => JSON.parse(r.value!.toString()) as unknown)).toEqual([

@@ -1,7 +1,8 @@
 import { DecodeError, TransientError, isLtyError, messageOf } from '../errors/index';
 import type { EventDefinition } from '../event/define-event';
 import { parseOptions } from '../service/parse-options';
-import type { Codec } from './codec';
+import { withEncodeNow } from './encode-now';
+import type { Codec, EncodeInput } from './codec';
 import { avroCodecDefaults, avroCodecOptionsSchema, type AvroCodecOptions } from './avro-codec-options';
 import { avroReaders, type AvroReader, type Resolver } from './avro-readers';
 import { registrar } from './avro-registration';
@@ -79,7 +80,7 @@ export function avroCodec(options: AvroCodecOptions): Codec {
     }
   }
 
-  return {
+  const codec: Codec = {
     name: 'avro',
     async prepare({ topic, events, consumeOnly = false }) {
       readers.check(events);
@@ -93,10 +94,11 @@ export function avroCodec(options: AvroCodecOptions): Codec {
         else await idOf(topic, def);
       }
     },
-    async encode({ topic, definition, payload }) {
-      const reader = readers.of(definition);
-      const id = known.get(`${topic}\u0000${definition.type}`) ?? (await idOf(topic, definition));
-      return frame(id, reader.write(payload));
+    async encode(input) {
+      const now = encodeKnown(input);
+      if (now) return now;
+      const reader = readers.of(input.definition);
+      return frame(await idOf(input.topic, input.definition), reader.write(input.payload));
     },
     async decode({ value, definition, topic }) {
       const what = `Record of ${definition.type} on ${topic}`;
@@ -110,4 +112,11 @@ export function avroCodec(options: AvroCodecOptions): Codec {
       schema: readers.of(definition).schema,
     }),
   };
+  return withEncodeNow(codec, encodeKnown);
+
+  /** Once a type's schema id is known, encoding waits on nothing. */
+  function encodeKnown({ topic, definition, payload }: EncodeInput): Buffer | undefined {
+    const id = known.get(`${topic}\u0000${definition.type}`);
+    return id === undefined ? undefined : frame(id, readers.of(definition).write(payload));
+  }
 }

@@ -1,16 +1,18 @@
 import { DecodeError } from '../errors/errors';
 import type { Codec } from './codec';
+import { withEncodeNow } from './encode-now';
 
 /**
  * UTF-8 JSON values, for setups without a schema registry. Dates become ISO strings on the wire: give date fields
  * `z.coerce.date()` in the event schema so they read back as dates.
  */
 export function jsonCodec(): Codec {
-  return {
+  const encode = (payload: unknown) => Buffer.from(JSON.stringify(payload), 'utf8');
+  const codec: Codec = {
     name: 'json',
     async prepare() {},
     async encode({ payload }) {
-      return Buffer.from(JSON.stringify(payload), 'utf8');
+      return encode(payload);
     },
     async decode({ value, definition }) {
       try {
@@ -20,4 +22,5 @@ export function jsonCodec(): Codec {
       }
     },
   };
+  return withEncodeNow(codec, ({ payload }) => encode(payload));
 }

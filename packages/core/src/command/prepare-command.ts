@@ -1,13 +1,11 @@
-import { CommandValidationError, ConfigError } from '../errors/errors';
+import type { z } from 'zod';
+import { ConfigError } from '../errors/errors';
 import { parseSchema } from '../errors/parse-schema';
-import { toIssues } from '../errors/zod-issues';
 import type { EventDefinition, EventDraft } from '../event/define-event';
 import { uuidV5, uuidV7 } from '../ids/uuid';
 import { commandFingerprint } from '../outcomes/fingerprint';
 import type { CommandContext, CommandDefinition } from './define-command';
-import { unstorableReason, unstorableStrings } from './storable-strings';
-
-const storable = (text: string | undefined) => text === undefined || unstorableReason(text) === undefined;
+import { assertStorableEvents, assertValidInput } from './command-issues';
 
 /** An event ready to encode: its id, key, payload and definition. */
 export interface PreparedEvent {
@@ -34,40 +32,67 @@ export interface PreparedCommand {
  * A string no store or Kafka can keep (see `unstorableReason`) fails the command with CommandValidationError
  * before anything is produced: in the send options (path `send()`), in the parsed input, and in the events'
  * keys and payloads (path `toEvents()`, index, `key` or `payload`).
+ *
+ * The result comes at once, not as a promise, when nothing on the way is asynchronous (a synchronous schema,
+ * `validate()` and `toEvents()`); a failure then throws rather than rejects.
  */
-export async function prepareCommand<I, C>(
+export function prepareCommand<I, C>(
   service: string,
   command: CommandDefinition<I, C>,
   input: unknown,
   ctx: CommandContext,
   onFingerprint?: (fingerprint: string) => void,
-): Promise<PreparedCommand> {
-  const sendOptions = { idempotencyKey: ctx.idempotencyKey, correlationId: ctx.correlationId };
+): PreparedCommand | Promise<PreparedCommand> {
   const parsing = parseSchema(command.input, input);
-  const parsed = parsing instanceof Promise ? await parsing : parsing;
-  // Objects of the input found clean need no second look when the events carry them.
-  const clean = new Set<object>();
-  const issues = [
-    ...(storable(sendOptions.idempotencyKey) && storable(sendOptions.correlationId)
-      ? []
-      : unstorableStrings(sendOptions, ['send()'])),
-    ...(parsed.success ? unstorableStrings(parsed.data, [], clean) : toIssues(parsed.error)),
-  ];
-  if (!parsed.success || issues.length > 0) throw new CommandValidationError(command.name, issues);
-  const fingerprint =
-    ctx.idempotencyKey === undefined ? undefined : commandFingerprint(command.name, parsed.data);
+  // A promise only where there is something to wait for: every await costs a turn of the microtask queue.
+  return parsing instanceof Promise
+    ? parsing.then((parsed) => validated(service, command, parsed, ctx, onFingerprint))
+    : validated(service, command, parsing, ctx, onFingerprint);
+}
+
+/** A command past its input checks, on its way to events. */
+interface Run<C> {
+  readonly service: string;
+  readonly command: CommandDefinition<unknown, C>;
+  readonly ctx: CommandContext;
+  readonly data: C;
+  readonly fingerprint: string | undefined;
+}
+
+function validated<I, C>(
+  service: string,
+  command: CommandDefinition<I, C>,
+  parsed: z.ZodSafeParseResult<C>,
+  ctx: CommandContext,
+  onFingerprint: ((fingerprint: string) => void) | undefined,
+): PreparedCommand | Promise<PreparedCommand> {
+  assertValidInput(command.name, ctx, parsed);
+  const data = (parsed as z.ZodSafeParseSuccess<C>).data;
+  const fingerprint = ctx.idempotencyKey === undefined ? undefined : commandFingerprint(command.name, data);
   if (fingerprint !== undefined) onFingerprint?.(fingerprint);
-  // Awaited only when there is something to wait for: every await costs a turn of the microtask queue.
-  if (command.hasValidate) await command.validate(parsed.data, ctx);
-  const converted = command.toEvents(parsed.data, ctx);
-  const out: unknown = converted instanceof Promise ? await converted : converted;
+  const run: Run<C> = { service, command: command, ctx, data, fingerprint };
+  const validating = command.hasValidate ? command.validate(data, ctx) : undefined;
+  return isThenable(validating) ? Promise.resolve(validating).then(() => converted(run)) : converted(run);
+}
+
+function converted<C>(run: Run<C>): PreparedCommand | Promise<PreparedCommand> {
+  const out = run.command.toEvents(run.data, run.ctx);
+  return out instanceof Promise ? out.then((drafts) => prepared(run, drafts)) : prepared(run, out);
+}
+
+function prepared<C>(
+  { service, command, ctx, data, fingerprint }: Run<C>,
+  out: EventDraft | readonly EventDraft[],
+): PreparedCommand {
   const drafts: readonly EventDraft[] = Array.isArray(out)
     ? (out as readonly EventDraft[])
     : [out as EventDraft];
   if (drafts.length === 0) {
     throw new ConfigError(`command ${command.name}`, ['toEvents() returned no event']);
   }
-  const events = drafts.map((draft, index) => {
+  const events: PreparedEvent[] = [];
+  for (let index = 0; index < drafts.length; index++) {
+    const draft = drafts[index]!;
     const definition = (draft as { definition?: EventDefinition }).definition;
     if (!definition || definition.kind !== 'event') {
       throw new ConfigError(`command ${command.name}`, [
@@ -85,11 +110,12 @@ export async function prepareCommand<I, C>(
         : uuidV5(
             `${service}\u0000${command.name}\u0000${ctx.idempotencyKey}\u0000${fingerprint}\u0000${index}`,
           );
-    return { id, index, key: definition.keyOf(draft.payload), payload: draft.payload, definition };
-  });
-  const eventIssues = events.flatMap((e) =>
-    unstorableStrings({ key: e.key, payload: e.payload }, ['toEvents()', e.index], clean),
-  );
-  if (eventIssues.length > 0) throw new CommandValidationError(command.name, eventIssues);
+    events.push({ id, index, key: definition.keyOf(draft.payload), payload: draft.payload, definition });
+  }
+  assertStorableEvents(command.name, data, events);
   return { events, fingerprint };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }

@@ -35,6 +35,39 @@ function suspicious(text: string): boolean {
 type Path = (string | number)[];
 
 /**
+ * True when `value` certainly holds no string that no store or Kafka can keep; false when it may (then
+ * {@link unstorableStrings} tells which). A walk that allocates nothing, for the common clean command: it looks at
+ * what `unstorableStrings` looks at, but gives up (answers false) past `budget` values or `depth` levels, where a
+ * shared or cyclic structure would make a walk without a `seen` set slow or endless.
+ */
+export function surelyStorable(value: unknown): boolean {
+  budget = BUDGET;
+  return clean(value, 0);
+}
+
+const BUDGET = 10_000;
+const MAX_DEPTH = 64;
+let budget = BUDGET;
+
+function clean(v: unknown, depth: number): boolean {
+  if (typeof v === 'string') return unstorableReason(v) === undefined;
+  if (typeof v !== 'object' || v === null) return true;
+  if (--budget < 0 || depth > MAX_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!clean(v[i], depth + 1)) return false;
+    return true;
+  }
+  if (v instanceof Map || v instanceof Set) return false;
+  if (v instanceof Date || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return true;
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    if (unstorableReason(k) !== undefined || !clean((v as Record<string, unknown>)[k], depth + 1))
+      return false;
+  }
+  return true;
+}
+
+/**
  * Every string in `value` that no store or Kafka can keep, as validation issues with their paths: strings in
  * objects, arrays, maps and sets at any depth, and object and map keys (the path then ends at the key). Objects in
  * `seen` are skipped and every object walked is added to it: pass one set to several walks that found nothing so

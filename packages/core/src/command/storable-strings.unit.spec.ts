@@ -8,7 +8,7 @@ import { inMemoryStateStore } from '../store/in-memory-state-store';
 import { onOwnEvent } from '../subscriber/handlers';
 import { inMemoryTransport } from '../transport/in-memory-transport';
 import { defineCommand } from './define-command';
-import { assertStorableRef, unstorableReason, unstorableStrings } from './storable-strings';
+import { assertStorableRef, surelyStorable, unstorableReason, unstorableStrings } from './storable-strings';
 
 const NUL = 'a\u0000b';
 const HIGH = 'lone\ud800';
@@ -63,6 +63,44 @@ describe('unstorableStrings', () => {
     cyclic.self = cyclic;
     expect(unstorableStrings(cyclic).map((i) => i.path)).toEqual([['s']]);
     expect(unstorableStrings({ a: ['fine', { b: 'also fine' }] })).toEqual([]);
+  });
+});
+
+describe('surelyStorable', () => {
+  it('is sure of clean values, of any depth, with dates, bytes, numbers and nulls', () => {
+    expect(surelyStorable('plain 🧨')).toBe(true);
+    expect(
+      surelyStorable({ a: [1, null, { b: 'ok', at: new Date(0), raw: Buffer.from([0]) }], c: undefined }),
+    ).toBe(true);
+  });
+
+  it('is never sure where unstorableStrings finds something: values, keys, arrays, at depth', () => {
+    const bad: unknown[] = [
+      NUL,
+      { a: HIGH },
+      { [`k${NUL}`]: 1 },
+      [1, ['x', LOW]],
+      { deep: { deeper: { deepest: [{ s: NUL }] } } },
+      new Map([['k', HIGH]]),
+      new Set([LOW]),
+    ];
+    for (const value of bad) {
+      expect(unstorableStrings(value)).not.toEqual([]);
+      expect(surelyStorable(value)).toBe(false);
+    }
+  });
+
+  it('gives up, unsure, on a cycle, a deep nest or a wide structure, where the full walk decides', () => {
+    const cycle: Record<string, unknown> = { a: 'ok' };
+    cycle.self = cycle;
+    let deep: unknown = 'ok';
+    for (let i = 0; i < 100; i++) deep = { next: deep };
+    const shared = { s: 'ok' };
+    const wide = Array.from({ length: 20_000 }, () => shared);
+    for (const value of [cycle, deep, wide]) {
+      expect(surelyStorable(value)).toBe(false);
+      expect(unstorableStrings(value)).toEqual([]);
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { defineCommand } from '../command/define-command';
 import { NonRetryableError } from '../errors/errors';
 import { defineEvent } from '../event/define-event';
 import { createService } from '../service/create-service';
+import { joined } from '../service/test-joined';
 import { inMemoryStateStore, type InMemoryStateStore } from '../store/in-memory-state-store';
 import { onEvent, onOwnEvent } from '../subscriber/handlers';
 import { inMemoryTransport, type InMemoryTransport } from '../transport/in-memory-transport';
@@ -57,6 +58,7 @@ async function setup() {
   const service = ledger(transport, store, poison);
   open.push(service);
   await service.start();
+  await joined(service);
   const dlq = deadLetters({ transport, topic: TOPIC, groupId: SELF });
   open.push({ stop: () => dlq.close() });
   const seqs = async (account: string) =>
@@ -187,6 +189,7 @@ describe('key parking and redrive (in-memory transport)', () => {
     const next = ledger(slowTail, store, new Set());
     open.push(next);
     await next.start();
+    await joined(next);
     await transport.idle(SELF);
     expect(next.stats()).toMatchObject({ parked: 1, applied: 0 });
     expect(await seqs('k')).toBeUndefined();
@@ -233,6 +236,7 @@ describe('key parking and redrive (in-memory transport)', () => {
     });
     open.push(service);
     await service.start();
+    await joined(service);
     const dlq = deadLetters({ transport, topic: TOPIC, groupId: SELF });
     for (const seq of [1, 2]) await service.send(Post, { account: 'k', seq });
     await transport.idle();

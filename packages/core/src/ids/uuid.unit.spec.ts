@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uuidV5, uuidV7 } from './uuid';
+import { EVENT_ID_NAMESPACE, uuidV4, uuidV5, uuidV7 } from './uuid';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -31,5 +31,25 @@ describe('uuidV5', () => {
     expect(uuidV5('a')).not.toBe(uuidV5('b'));
     expect(uuidV5('a')[14]).toBe('5');
     expect(uuidV5('a')).toMatch(UUID);
+  });
+
+  it("is RFC 9562's name-based SHA-1 UUID, in the default namespace and in another one", () => {
+    // The RFC's example: "www.example.com" in the DNS namespace.
+    const dns = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
+    expect(uuidV5('www.example.com', dns)).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    // A fixed id of the default namespace: changing it would change every deterministic event id.
+    expect(uuidV5('a')).toBe(uuidV5('a', EVENT_ID_NAMESPACE));
+    expect(uuidV5('a', dns)).not.toBe(uuidV5('a'));
+  });
+});
+
+describe('uuidV4', () => {
+  it('is version 4, RFC variant, and distinct across refills of the pool it shares with v7 ids', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => (i % 2 ? uuidV4() : uuidV7()));
+    for (const id of ids.filter((_, i) => i % 2)) {
+      expect(id).toMatch(UUID);
+      expect(id[14]).toBe('4');
+    }
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -5,14 +5,17 @@ import type { IdempotencyLedger } from './idempotency-ledger';
 export interface SendCheck {
   /** Starts looking the key up (cache, else one store read), in parallel with `validate()` and encoding. */
   readonly onFingerprint: (fingerprint: string) => void;
-  /** Rejects with IdempotencyConflictError when the key is known to hold another input; call before producing. */
-  verify(): Promise<void>;
+  /**
+   * Rejects with IdempotencyConflictError when the key is known to hold another input; call before producing.
+   * Undefined when there is nothing to wait for (no key, or no lookup started): no promise for the common send.
+   */
+  verify(): Promise<void> | undefined;
 }
 
 // Without a key there is nothing to look up: one shared check for every such send.
 const NO_CHECK: SendCheck = Object.freeze({
   onFingerprint: () => undefined,
-  verify: () => Promise.resolve(),
+  verify: () => undefined,
 });
 
 export function sendCheck(
@@ -29,10 +32,11 @@ export function sendCheck(
       mine = fingerprint;
       lookup = options.readStore ? ledger.known(key) : Promise.resolve(ledger.cached(key));
     },
-    async verify() {
-      if (!lookup || key === undefined) return;
-      const holder = await lookup;
-      if (holder !== undefined && holder !== mine) throw new IdempotencyConflictError(key);
+    verify() {
+      if (!lookup || key === undefined) return undefined;
+      return lookup.then((holder) => {
+        if (holder !== undefined && holder !== mine) throw new IdempotencyConflictError(key);
+      });
     },
   };
 }

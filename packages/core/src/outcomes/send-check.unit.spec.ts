@@ -16,7 +16,7 @@ async function ledgerHolding(key: string, fingerprint: string) {
 
 async function verdict(check: ReturnType<typeof sendCheck>, fingerprint: string) {
   check.onFingerprint(fingerprint);
-  return check.verify().then(
+  return (check.verify() ?? Promise.resolve()).then(
     () => 'ok',
     (err: unknown) => (isLtyError(err, 'LTY_IDEMPOTENCY_CONFLICT') ? 'conflict' : String(err)),
   );

@@ -12,6 +12,7 @@ import { onEvent, onOwnEvent, type AnyHandler } from '../subscriber/handlers';
 import { inMemoryTransport } from '../transport/in-memory-transport';
 import { partitionForKey } from '../transport/partitioner';
 import { createService, type Service } from './create-service';
+import { joined } from './test-joined';
 
 const TOPIC = 'bank.events';
 const SELF = 'bank.self';
@@ -73,6 +74,7 @@ async function bank(handlers: AnyHandler[] = [balanceHandler(Credited, 1), balan
   });
   services.push(service);
   await service.start();
+  await joined(service);
   const balance = async (account: string) =>
     (await service.read<Account>({ type: 'bank', id: account }))?.state.balance;
   const version = async (account: string) =>

@@ -1,4 +1,5 @@
 import type { Codec } from '../codec/codec';
+import { encodeNow } from '../codec/encode-now';
 import type { PreparedEvent } from '../command/prepare-command';
 import type { EventDefinition } from '../event/define-event';
 import { HEADERS } from '../event/headers';
@@ -25,30 +26,45 @@ function headersOfType(definition: EventDefinition): readonly [string, string] {
   return found;
 }
 
-/** Encodes prepared events into records for `topic`, partitioned by key, with the framework's headers. */
+/**
+ * Encodes prepared events into records for `topic`, partitioned by key, with the framework's headers. At once
+ * (no promise) when the codec can encode without waiting (see `withEncodeNow`), as the framework's codecs do once
+ * they know the event types' schemas.
+ */
 export function encodeEvents(
   codec: Codec,
   topic: string,
   partitionCount: number,
   events: readonly PreparedEvent[],
   origin: EventOrigin,
-): Promise<OutgoingRecord[]> {
+): OutgoingRecord[] | Promise<OutgoingRecord[]> {
   const producedAt = isoNow();
-  // Most commands make one event: no array of promises for it.
-  if (events.length === 1) {
-    return encodeOne(codec, topic, partitionCount, events[0]!, origin, producedAt).then((r) => [r]);
+  const records: (OutgoingRecord | Promise<OutgoingRecord>)[] = [];
+  let waiting = false;
+  for (const e of events) {
+    const headers = headersOf(e, origin, producedAt);
+    const input = { topic, definition: e.definition, payload: e.payload };
+    const value = encodeNow(codec, input);
+    if (value) records.push(recordOf(topic, partitionCount, e, value, headers));
+    else {
+      waiting = true;
+      records.push(codec.encode(input).then((v) => recordOf(topic, partitionCount, e, v, headers)));
+    }
   }
-  return Promise.all(events.map((e) => encodeOne(codec, topic, partitionCount, e, origin, producedAt)));
+  return waiting ? Promise.all(records.map((r) => Promise.resolve(r))) : (records as OutgoingRecord[]);
 }
 
-async function encodeOne(
-  codec: Codec,
+function recordOf(
   topic: string,
   partitionCount: number,
   e: PreparedEvent,
-  origin: EventOrigin,
-  producedAt: string,
-): Promise<OutgoingRecord> {
+  value: Buffer,
+  headers: Record<string, string>,
+): OutgoingRecord {
+  return { topic, partition: partitionForKey(e.key, partitionCount), key: e.key, value, headers };
+}
+
+function headersOf(e: PreparedEvent, origin: EventOrigin, producedAt: string): Record<string, string> {
   const [type, version] = headersOfType(e.definition);
   const headers: Record<string, string> = {
     [HEADERS.eventId]: e.id,
@@ -63,8 +79,7 @@ async function encodeOne(
   if (origin.inputFingerprint) headers[HEADERS.inputFingerprint] = origin.inputFingerprint;
   if (origin.causationId) headers[HEADERS.causationId] = origin.causationId;
   injectTraceContext(headers);
-  const value = await codec.encode({ topic, definition: e.definition, payload: e.payload });
-  return { topic, partition: partitionForKey(e.key, partitionCount), key: e.key, value, headers };
+  return headers;
 }
 
 // `new Date().toISOString()` costs about a microsecond; sends within one millisecond share the string.

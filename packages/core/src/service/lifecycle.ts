@@ -92,7 +92,7 @@ export function serviceLifecycle(
       process.removeListener('SIGTERM', signalHandler);
       process.removeListener('SIGINT', signalHandler);
       const drained = await stopWithin(settings.stopTimeoutMs, async () => {
-        await Promise.allSettled([...deps.sender.inFlight]);
+        await deps.sender.settled();
         await subscribers?.stop();
         await tails.stop();
       });

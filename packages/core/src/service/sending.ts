@@ -1,15 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { CommandContext, CommandDefinition, CommandInput } from '../command/define-command';
 import { prepareCommand } from '../command/prepare-command';
 import { ConfigError } from '../errors/errors';
+import { uuidV4 } from '../ids/uuid';
 import type { IdempotencyLedger } from '../outcomes/idempotency-ledger';
 import { sendCheck } from '../outcomes/send-check';
 import { encodeEvents } from './encode-events';
 import type { Lifecycle } from './lifecycle-state';
 import type { Produce } from './produce';
+import { receiptOf } from './receipt';
 import type { ResolvedService } from './resolve-options';
 import type { Receipt, SendOptions } from './service-types';
-import { encodeToken } from './token';
 import type { ServiceTelemetry } from '../telemetry/index';
 
 /** The command path: `send()`, and the sends in flight that `stop()` waits for. */
@@ -21,10 +21,20 @@ export interface Sender {
   ): Promise<Receipt>;
   /** `send()` with input of unknown shape: the command's schema parses it as for any send. */
   sendUntrusted(command: CommandDefinition, input: unknown, options?: SendOptions): Promise<Receipt>;
-  readonly inFlight: ReadonlySet<Promise<unknown>>;
+  /** The sends under way. */
+  readonly inFlight: { readonly size: number };
+  /** Resolves once no send is under way (at once when none is); a send's failure does not reject it. */
+  settled(): Promise<void>;
   /** The own topic's partition count, known once `start()` looked it up; sends are refused before. */
   open(partitionCount: number): void;
 }
+
+const NO_OPTIONS: SendOptions = Object.freeze({});
+
+/** A refusal found before the send began, reported as `send()` reports every failure: as a rejection. */
+const rejected = async (err: unknown): Promise<never> => {
+  throw err;
+};
 
 export function commandSender(deps: {
   readonly service: ResolvedService;
@@ -35,53 +45,77 @@ export function commandSender(deps: {
   readonly telemetry: Pick<ServiceTelemetry, 'send'>;
 }): Sender {
   const { name, topic, codec, commands, settings } = deps.service;
-  const inFlight = new Set<Promise<unknown>>();
   let partitionCount = 0;
 
-  async function produceCommand(command: CommandDefinition, input: unknown, options: SendOptions) {
+  const checkOptions = { readStore: settings.idempotencyReadOnSend };
+
+  async function produceCommand(
+    command: CommandDefinition,
+    input: unknown,
+    options: SendOptions,
+  ): Promise<Receipt> {
     const { idempotencyKey } = options;
-    const correlationId = options.correlationId ?? randomUUID();
+    const correlationId = options.correlationId ?? uuidV4();
     const ctx: CommandContext = { read: deps.read, idempotencyKey, correlationId };
-    const check = sendCheck(deps.ledger, idempotencyKey, { readStore: settings.idempotencyReadOnSend });
-    const { events, fingerprint } = await prepareCommand(name, command, input, ctx, check.onFingerprint);
-    const records = await encodeEvents(codec, topic, partitionCount, events, {
+    const check = sendCheck(deps.ledger, idempotencyKey, checkOptions);
+    // Each step gives a promise only when it has to wait: a command whose steps are all at once (the common
+    // case) waits only for its produce.
+    const preparing = prepareCommand(name, command, input, ctx, check.onFingerprint);
+    const { events, fingerprint } = preparing instanceof Promise ? await preparing : preparing;
+    const encoding = encodeEvents(codec, topic, partitionCount, events, {
       service: name,
       command: command.name,
       idempotencyKey,
       inputFingerprint: fingerprint,
       correlationId,
     });
-    await check.verify();
-    const positions = await deps.produce(records);
-    const token = encodeToken(
-      events.map((e, i) => ({
-        position: positions[i]!,
-        key: e.key,
-        type: e.definition.type,
-        eventId: e.id,
-      })),
-    );
-    return { eventIds: events.map((e) => e.id), positions, token };
+    const records = encoding instanceof Promise ? await encoding : encoding;
+    const verifying = check.verify();
+    if (verifying) await verifying;
+    return receiptOf(events, await deps.produce(records));
   }
+
+  // A count and the waiters of `settled()`, not a set of promises: nothing to add and delete per send.
+  let pending = 0;
+  let waiters: (() => void)[] = [];
+  const settle = () => {
+    if (--pending > 0 || waiters.length === 0) return;
+    const woken = waiters;
+    waiters = [];
+    for (const wake of woken) wake();
+  };
+  const inFlight = {
+    get size() {
+      return pending;
+    },
+  };
 
   // The input is parsed by the command's schema in either case: a typed send is only a compile-time help.
-  async function send(
+  function send(
     command: CommandDefinition,
     input: unknown,
-    options: SendOptions = {},
+    options: SendOptions = NO_OPTIONS,
   ): Promise<Receipt> {
-    deps.lifecycle.assertRunning(name, `send ${command.name}`);
-    if (!commands.includes(command)) {
-      throw new ConfigError('send', [`command ${command.name} is not registered with service ${name}`]);
-    }
-    const task = deps.telemetry.send(command.name, () => produceCommand(command, input, options));
-    inFlight.add(task);
+    let task: Promise<Receipt>;
     try {
-      return await task;
-    } finally {
-      inFlight.delete(task);
+      deps.lifecycle.assertRunning(name, `send ${command.name}`);
+      if (!commands.includes(command)) {
+        throw new ConfigError('send', [`command ${command.name} is not registered with service ${name}`]);
+      }
+      task = deps.telemetry.send(command.name, () => produceCommand(command, input, options));
+    } catch (err) {
+      return rejected(err);
     }
+    pending++;
+    task.then(settle, settle);
+    return task;
   }
 
-  return { inFlight, open: (count) => void (partitionCount = count), send, sendUntrusted: send };
+  return {
+    inFlight,
+    settled: () => (pending === 0 ? Promise.resolve() : new Promise<void>((wake) => waiters.push(wake))),
+    open: (count) => void (partitionCount = count),
+    send,
+    sendUntrusted: send,
+  };
 }

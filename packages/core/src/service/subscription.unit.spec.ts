@@ -11,6 +11,7 @@ import { inMemoryTransport, type InMemoryTransport } from '../transport/in-memor
 import { createService, type Service } from './create-service';
 import type { Logger } from './logger';
 import { subscriptionTopics } from './subscription-topics';
+import { joined } from './test-joined';
 
 // The contracts: what orders publishes, and what billing publishes.
 const OrderPlaced = defineEvent({
@@ -146,6 +147,7 @@ describe('a service subscribed to another service (in-memory transport)', () => 
     });
     open.push(auditor);
     await auditor.start();
+    await joined(auditor);
     await publisher.send(PlaceOrder, { orderId: 'o1', seq: 1 });
     await cluster.idle();
     expect(types(cluster, 'audit.events')).toEqual([Audited.type]);

@@ -1,6 +1,6 @@
 import type { IncomingRecord } from '../transport/transport';
 import { ATTR } from './attributes';
-import { batchSpanOf, type TracedDeps } from './consumer-spans';
+import { batchSpanOf, unobserved, type TracedDeps } from './consumer-spans';
 import { inSpan } from './spans';
 
 type Status = { readonly status: string };
@@ -13,7 +13,15 @@ function latency(deps: TracedDeps, record: IncomingRecord, result: Status, nowMs
 }
 
 /** Runs one own event's store apply in a child span `lty.apply`; counts its ack-to-applied latency. */
-export async function traceApply<R extends Status>(
+export function traceApply<R extends Status>(
+  deps: TracedDeps,
+  record: IncomingRecord,
+  fn: () => Promise<R>,
+): Promise<R> {
+  return unobserved(deps) ? fn() : observeApply(deps, record, fn);
+}
+
+async function observeApply<R extends Status>(
   deps: TracedDeps,
   record: IncomingRecord,
   fn: () => Promise<R>,
@@ -28,7 +36,15 @@ export async function traceApply<R extends Status>(
 }
 
 /** Runs a batch apply: notes each record's status on its CONSUMER span (see `traceRun`), counts latencies. */
-export async function traceApplyBatch<R extends Status>(
+export function traceApplyBatch<R extends Status>(
+  deps: TracedDeps,
+  records: readonly IncomingRecord[],
+  fn: () => Promise<readonly R[]>,
+): Promise<readonly R[]> {
+  return unobserved(deps) ? fn() : observeApplyBatch(deps, records, fn);
+}
+
+async function observeApplyBatch<R extends Status>(
   deps: TracedDeps,
   records: readonly IncomingRecord[],
   fn: () => Promise<readonly R[]>,

@@ -4,13 +4,21 @@ import type { IncomingRecord } from '../transport/transport';
 import { ATTR, type Attributes } from './attributes';
 import type { ConsumerTelemetry } from './consumer-telemetry';
 import { otel } from './otel-api';
-import { endSpan, inSpan, linkTo, tracer, tracingOn } from './spans';
+import { endSpan, inSpan, linkTo, tracer, tracingApi } from './spans';
 import { extractContext } from './trace-context';
 
 /** What the record-level wrappers read from a worker's deps. */
 export interface TracedDeps {
   readonly groupId: string;
   readonly telemetry?: ConsumerTelemetry;
+}
+
+/**
+ * True when neither spans nor metrics are on (no provider registered): the wrappers then call through, with no
+ * span, timer, attribute object or extra promise per record.
+ */
+export function unobserved(deps: TracedDeps): boolean {
+  return !deps.telemetry?.metered && tracingApi() === undefined;
 }
 
 /** What one record's processing came to, as the partition worker reports it. */
@@ -46,7 +54,15 @@ function recordAttributes(groupId: string, r: IncomingRecord): Attributes {
  * Processes one record in a CONSUMER span `process <topic>`, a child of the producer's span (the record's
  * `traceparent`), and keeps the record in hand for the time-lag gauge until it is done.
  */
-export async function traceRecord(
+export function traceRecord(
+  deps: TracedDeps,
+  record: IncomingRecord,
+  fn: () => Promise<Processed>,
+): Promise<Processed> {
+  return unobserved(deps) ? fn() : observeRecord(deps, record, fn);
+}
+
+async function observeRecord(
   deps: TracedDeps,
   record: IncomingRecord,
   fn: () => Promise<Processed>,
@@ -75,15 +91,22 @@ export async function traceRecord(
  * Applies a run of records in one store call: one CONSUMER span per record, covering the store call and noting
  * the record's apply status (no `lty.apply` child: it would last exactly as long as its parent).
  */
-export async function traceRun(
+export function traceRun(
+  deps: TracedDeps,
+  records: readonly IncomingRecord[],
+  fn: () => Promise<boolean>,
+): Promise<boolean> {
+  return unobserved(deps) ? fn() : observeRun(deps, records, fn);
+}
+
+async function observeRun(
   deps: TracedDeps,
   records: readonly IncomingRecord[],
   fn: () => Promise<boolean>,
 ): Promise<boolean> {
   const first = records[0];
   if (first) deps.telemetry?.inHand.take(deps.groupId, first.topic, first.partition, Number(first.timestamp));
-  const on = otel();
-  const api = on && tracingOn(on) ? on : undefined;
+  const api = tracingApi();
   const t = api ? tracer(api) : undefined;
   const spans = api
     ? records.map((r) => {

@@ -8,6 +8,8 @@ import { inHandRecords, type InHand } from './in-hand';
  */
 export interface ConsumerTelemetry {
   readonly inHand: InHand;
+  /** True once the service's metrics started (a meter provider is registered): records are then counted. */
+  readonly metered: boolean;
   /** Records an own event's time from its record's timestamp to its apply; no-op before `start()`. */
   applied(latencySeconds: number, groupId: string, topic: string): void;
 }
@@ -31,6 +33,9 @@ export function consumerTelemetry(): ConsumerTelemetry & { use(histogram: Histog
   };
   return {
     inHand,
+    get metered() {
+      return histogram !== undefined;
+    },
     applied: (seconds, groupId, topic) => histogram?.record(seconds, attributesOf(groupId, topic)),
     use: (h) => void (histogram = h),
   };

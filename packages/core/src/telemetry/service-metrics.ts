@@ -42,6 +42,26 @@ const COUNTED = [
   ['relayFailures', 'relayFailures'],
 ] as const;
 
+/**
+ * True when the application registered a meter provider: without one the API hands out its no-op meter, and
+ * instruments made on it stay no-ops even after a provider is registered later.
+ */
+export function meteringOn(api: Otel): boolean {
+  const meter = api.metrics.getMeter(TRACER_NAME);
+  return !(meter instanceof noopMeterClass(api));
+}
+
+let noop: { api: Otel; meterClass: abstract new (...args: never[]) => unknown } | undefined;
+function noopMeterClass(api: Otel) {
+  if (noop?.api !== api) {
+    noop = {
+      api,
+      meterClass: api.createNoopMeter().constructor as abstract new (...args: never[]) => unknown,
+    };
+  }
+  return noop.meterClass;
+}
+
 export function serviceMetrics(api: Otel, src: MetricSources): ServiceMetrics {
   const meter: Meter = api.metrics.getMeter(TRACER_NAME);
   const histogram = (m: { name: string; unit: string; description: string }) =>

@@ -5,7 +5,7 @@ import { consumerTelemetry, type ConsumerTelemetry } from './consumer-telemetry'
 import { otel, otelLoaded } from './otel-api';
 import { traceSend } from './producer-spans';
 import { tracingOn } from './spans';
-import { serviceMetrics, type MetricSources, type ServiceMetrics } from './service-metrics';
+import { meteringOn, serviceMetrics, type MetricSources, type ServiceMetrics } from './service-metrics';
 
 /** A service's traces and metrics: on when the application registered OpenTelemetry providers, else no-ops. */
 export interface ServiceTelemetry {
@@ -39,7 +39,9 @@ export function serviceTelemetry(options: ServiceTelemetryOptions): ServiceTelem
     async start() {
       await otelLoaded();
       const api = otel();
-      if (!api || metrics) return;
+      // No meter provider registered: the API's meter records nothing, and leaving its instruments out keeps
+      // `send()` and the consumer on their no-telemetry paths.
+      if (!api || metrics || !meteringOn(api)) return;
       metrics = serviceMetrics(api, {
         ...options,
         inHand: consumer.inHand,

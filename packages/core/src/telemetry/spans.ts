@@ -21,6 +21,12 @@ export function tracingOn(api: Otel): boolean {
   return provider.getDelegate() !== noopProvider(api);
 }
 
+/** The API when a tracer provider is registered, else undefined: no span is to be made. */
+export function tracingApi(): Otel | undefined {
+  const api = otel();
+  return api && tracingOn(api) ? api : undefined;
+}
+
 let noop: { api: Otel; provider: unknown } | undefined;
 function noopProvider(api: Otel): unknown {
   if (noop?.api !== api) noop = { api, provider: new api.ProxyTracerProvider().getDelegate() };
@@ -58,21 +64,32 @@ export function startChildSpan(name: string, attributes: Attributes = {}): SpanH
  * Runs `fn` in a new span (child of `parent`, else of the active context) made current for everything `fn`
  * starts; the span ends when `fn` settles. Without the API or a tracer provider `fn` simply runs.
  */
-export async function inSpan<T>(
+export function inSpan<T>(
   name: string,
-  options: {
-    kind?: 'producer' | 'consumer' | 'internal';
-    /** A function is called only when tracing is on: without a provider no attribute object is made. */
-    attributes?: Attributes | (() => Attributes);
-    /** Called only when tracing is on. */
-    parent?: () => Context;
-    /** Also links the span to its parent, as the messaging conventions ask of a process span. */
-    linkParent?: boolean;
-  },
+  options: SpanOptions,
   fn: (span: Span | undefined) => Promise<T>,
 ): Promise<T> {
-  const api = otel();
-  if (!api || !tracingOn(api)) return fn(undefined);
+  const api = tracingApi();
+  // No provider: `fn` itself, with no wrapping promise.
+  return api ? inNewSpan(api, name, options, fn) : fn(undefined);
+}
+
+interface SpanOptions {
+  kind?: 'producer' | 'consumer' | 'internal';
+  /** A function is called only when tracing is on: without a provider no attribute object is made. */
+  attributes?: Attributes | (() => Attributes);
+  /** Called only when tracing is on. */
+  parent?: () => Context;
+  /** Also links the span to its parent, as the messaging conventions ask of a process span. */
+  linkParent?: boolean;
+}
+
+async function inNewSpan<T>(
+  api: Otel,
+  name: string,
+  options: SpanOptions,
+  fn: (span: Span | undefined) => Promise<T>,
+): Promise<T> {
   const parent = options.parent?.() ?? api.context.active();
   const attributes = typeof options.attributes === 'function' ? options.attributes() : options.attributes;
   const span = tracer(api).startSpan(
