@@ -15,6 +15,10 @@ import {
 } from '../../packages/core/src/index';
 import type { StateStore } from '../../packages/core/src/store/state-store';
 import type { Transport } from '../../packages/core/src/transport/transport';
+import {
+  isTopicNotReadyYet,
+  waitForTopicLeaders,
+} from '../../packages/core/src/transport/kafka-topic-leaders';
 import { postgresStateStore } from '../../packages/postgres/src/index';
 import * as c from '../apply/common';
 import { rawPostgresApply } from '../apply/raw-postgres';
@@ -162,10 +166,13 @@ export async function createTopic(topic: string, config: Record<string, string> 
   await admin.connect();
   try {
     const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: c.PARTITIONS, configEntries }],
-      waitForLeaders: true,
-    });
+    await admin
+      .createTopics({ topics: [{ topic, numPartitions: c.PARTITIONS, configEntries }], waitForLeaders: true })
+      .catch(async (err: unknown) => {
+        // A loaded broker may answer its own new topic with "does not host this topic-partition" for a moment.
+        if (!isTopicNotReadyYet(err)) throw err;
+        await waitForTopicLeaders(admin, [topic], 30_000);
+      });
   } finally {
     await admin.disconnect();
   }
