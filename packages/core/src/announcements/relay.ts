@@ -26,6 +26,8 @@ export async function relayAnnouncements(
   if (todo.length === 0) return;
   const { counters } = deps;
   const started = Date.now();
+  const count = todo.reduce((n, e) => n + e.pending.length, 0);
+  counters.relayPending += count;
   try {
     const counts = new Map<string, number>();
     const records: OutgoingRecord[] = [];
@@ -72,5 +74,7 @@ export async function relayAnnouncements(
     throw err instanceof TransientError
       ? err
       : new TransientError(`relay: ${messageOf(err)}`, { cause: err });
+  } finally {
+    counters.relayPending -= count;
   }
 }

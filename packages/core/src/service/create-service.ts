@@ -51,6 +51,7 @@ export function createService<Tx = unknown>(options: ServiceOptions<Tx>): Servic
     topic,
     counters,
     inFlightSends: () => sender.inFlight.size,
+    relayBacklog: () => counters.relayPending,
     groups: () => run.groups().map((g) => g.snapshot()),
     transport,
     lagTimeoutMs: settings.healthTimeoutMs,

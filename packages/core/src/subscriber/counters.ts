@@ -31,6 +31,12 @@ export interface SubscriberCounters {
    */
   relayAgeMsTotal: number;
   relayAgeMsMax: number;
+  /**
+   * Announcements in a relay under way now: from the moment the worker hands an apply's pending announcements to
+   * the relay until they are marked relayed. A relay that fails leaves them pending in the store; they count
+   * again when their record is retried.
+   */
+  relayPending: number;
 }
 
 export function newCounters(): SubscriberCounters {
@@ -54,5 +60,6 @@ export function newCounters(): SubscriberCounters {
     relayProduceMsTotal: 0,
     relayAgeMsTotal: 0,
     relayAgeMsMax: 0,
+    relayPending: 0,
   };
 }

@@ -24,7 +24,7 @@ export interface ServiceTelemetry {
 
 export interface ServiceTelemetryOptions extends Omit<MetricSources, 'inHand' | 'relayBacklog'> {
   readonly topic: string;
-  /** Announcements stored and not yet relayed. @defaultValue always 0 */
+  /** Announcements in a relay under way (handed to the relay, not yet marked relayed). @defaultValue always 0 */
   readonly relayBacklog?: () => number;
 }
 
