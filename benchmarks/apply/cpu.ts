@@ -8,6 +8,7 @@
 // With LTY_BENCH_BASE=<dir>, a second copy of core from <dir>/packages/core/src (another commit's, extracted with
 // `git archive <commit> packages/core/src | tar -x -C <dir>`, its node_modules linked to this checkout's) runs
 // beside this one in the same process and rounds, alternating: a before-and-after on the same load.
+// LTY_BENCH_BASE_LABEL names that copy in the results (default "before").
 // Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/apply/cpu.ts
 //      [records per round, default 20000] [rounds, default 5]
 import { resolve } from 'node:path';
@@ -126,7 +127,7 @@ writeResult({
   groups: BATCH_SIZES.map((size) => ({
     label: String(size),
     series: names.map((n) => ({
-      name: n === 'base' ? 'before' : 'this checkout',
+      name: n === 'base' ? (process.env.LTY_BENCH_BASE_LABEL ?? 'before') : 'this checkout',
       rounds: figures[key(n, size)]!,
     })),
   })),

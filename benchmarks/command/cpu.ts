@@ -6,6 +6,7 @@
 // With LTY_BENCH_BASE=<dir>, a second copy of core from <dir>/packages/core/src (another commit's, extracted
 // with `git archive <commit> packages/core/src | tar -x -C <dir>`, its node_modules linked to this checkout's)
 // runs beside this one in the same process and rounds: a before-and-after on the same load.
+// LTY_BENCH_BASE_LABEL names that copy in the results (default "before").
 // Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/command/cpu.ts
 //      [commands per round, default 20000] [rounds, default 5]
 import { resolve } from 'node:path';
@@ -135,7 +136,7 @@ writeResult({
   higherIsBetter: false,
   groupBy: 'code',
   groups: sides.map((name) => ({
-    label: name === 'base' ? 'before' : 'this checkout',
+    label: name === 'base' ? (process.env.LTY_BENCH_BASE_LABEL ?? 'before') : 'this checkout',
     series: [{ name: "framework's own", rounds: own(name) }],
   })),
   notes: `${COMMANDS} commands per round, ${ROUNDS} rounds, ${CONCURRENCY} sends in flight; process CPU time minus the in-memory transport's produce() alone`,

@@ -1,7 +1,7 @@
 // Tracing and metrics on beside off: the command path (service.send(), 16 callers) and the apply path (the
 // self-subscriber into the in-memory store, applyBatchSize 1 and 100), same topic and records, in one run; the
 // side that goes first alternates by round. "On" is the real OpenTelemetry SDK registered globally (sdk.ts).
-// Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/telemetry/overhead.ts [records per point, default 2000] [rounds, default 3]
+// Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/telemetry/overhead.ts [records per point, default 10000] [rounds, default 3]
 import { inMemoryStateStore } from '../../packages/core/src/index';
 import { produceEvents, deleteTopic as deleteApplyTopic } from '../apply/common';
 import { frameworkRate } from '../apply/compare';
@@ -12,7 +12,7 @@ import { spread } from '../lib/stats';
 import { writeResult, type GroupResult } from '../lib/results';
 import { telemetryOn } from './sdk';
 
-const N = Number(process.argv[2] ?? 2000);
+const N = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const CONCURRENCY = 16;
 const BATCHES = [1, 100];
