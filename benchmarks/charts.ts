@@ -33,7 +33,10 @@ writeFileSync(
   page,
   '# Benchmark results\n\nWritten by `benchmarks/charts.ts` from the figures of the `pnpm bench` runs; ' +
     'how they were measured and what they mean: [benchmarks.md](../benchmarks.md).\n\n' +
-    [...sections].sort(([a], [b]) => a.localeCompare(b)).map(([, text]) => text).join('\n'),
+    [...sections]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, text]) => text)
+      .join('\n'),
 );
 console.log(files.length === 0 ? 'no results to draw' : `tables: ${page}`);
 
@@ -41,7 +44,9 @@ console.log(files.length === 0 ? 'no results to draw' : `tables: ${page}`);
 function earlierSections(file: string): [string, string][] {
   if (!existsSync(file)) return [];
   const out: [string, string][] = [];
-  for (const part of readFileSync(file, 'utf8').split(/^(?=## )/m).slice(1)) {
+  for (const part of readFileSync(file, 'utf8')
+    .split(/^(?=## )/m)
+    .slice(1)) {
     const id = /\]\(([^)]+)\.svg\)/.exec(part)?.[1];
     if (id) out.push([id, part.replace(/\n+$/, '\n')]);
   }

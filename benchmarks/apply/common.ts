@@ -105,7 +105,8 @@ export async function timeRun(n: number, applied: () => number, start: () => Pro
   const t0 = performance.now();
   const first = applied();
   // Nothing left to time: a rate from this run would read 0 (or divide by nothing). The run is too small.
-  if (first >= n) throw new Error(`all ${n} records were applied before the first poll: run with more records`);
+  if (first >= n)
+    throw new Error(`all ${n} records were applied before the first poll: run with more records`);
   while (applied() < n) {
     if (Date.now() > deadline) throw new Error(`only ${applied()} of ${n} applied within 10 minutes`);
     await pause();
