@@ -18,10 +18,20 @@ is_external() {
   [ -n "${!var:-}" ]
 }
 
-# True when the pid file names a live process.
+# True when the pid file names a live process that is ours. After a reboot or a crash the pid in a stale file may
+# belong to another process by now: one that started after the file was written is not ours, so it is neither
+# taken for a running service nor ever signalled. Each writer of a pid file writes it once the process runs.
 is_running() {
-  local pidfile="$RUN/$1.pid"
-  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+  local pidfile="$RUN/$1.pid" pid age written
+  [ -f "$pidfile" ] || return 1
+  pid="$(cat "$pidfile")"
+  kill -0 "$pid" 2>/dev/null || return 1
+  age="$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')"
+  written="$(stat -c %Y "$pidfile" 2>/dev/null)"
+  # Without procps' etimes or GNU stat there is nothing to compare: the live pid is trusted, as it always was.
+  [ -n "$age" ] && [ -n "$written" ] || return 0
+  # Seconds are the resolution of both clocks; 2 s of slack keeps our own process from looking newer.
+  [ $(($(date +%s) - age)) -le $((written + 2)) ]
 }
 
 # start_bg NAME CMD... : runs CMD detached in its own session, output to $LOGS/NAME.log, pid to $RUN/NAME.pid.
