@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { serviceConfig } from '../../../../scripts/services/service-config.mjs';
 import { defineCommand } from '../command/define-command';
 import { defineEvent } from '../event/define-event';
-import { createService, type Service } from '../service/create-service';
+import { createService } from '../service/create-service';
 import { inMemoryStateStore } from '../store/in-memory-state-store';
 import { onEvent, onOwnEvent } from '../subscriber/handlers';
-import { testSdk } from './otel-test-sdk';
+import { otelTestHooks } from './otel-test-hooks';
 
 // One trace from a command to the apply of another service that learnt of it only through an announcement:
 // send -> own apply (which decides the announcement) -> lty.relay -> the other service's subscription -> its
@@ -37,17 +37,8 @@ const PlaceOrder = defineCommand({
   toEvents: (c) => OrderPlaced.of(c),
 });
 
-let sdk: ReturnType<typeof testSdk>;
-const running: Service[] = [];
-beforeAll(() => void (sdk = testSdk()));
-afterEach(async () => void (await Promise.allSettled(running.splice(0).map((s) => s.stop()))));
-afterAll(async () => sdk.shutdown());
-
-async function started(s: Service): Promise<Service> {
-  running.push(s);
-  await s.start();
-  return s;
-}
+const otel = otelTestHooks();
+const { started } = otel;
 
 const orders = createService({
   name: `trace-o-${id}`,
@@ -92,14 +83,14 @@ it('follows a command through an announcement into another service, in one trace
   await expect
     .poll(
       () => {
-        const send = sdk
+        const send = otel.sdk
           .spans()
           .find(
             (s) =>
               s.name === `send ${o.topic}` && s.attributes['messaging.message.id'] === receipt.eventIds[0],
           );
         if (!send) return false;
-        trace = sdk.spans().filter((s) => s.spanContext().traceId === send.spanContext().traceId);
+        trace = otel.sdk.spans().filter((s) => s.spanContext().traceId === send.spanContext().traceId);
         return trace.some((s) => s.name === `process ${sh.topic}` && group(s) === `trace-s-${id}.self`);
       },
       { timeout: 30_000, interval: 200 },

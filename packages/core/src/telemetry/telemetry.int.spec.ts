@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { serviceConfig } from '../../../../scripts/services/service-config.mjs';
 import { defineCommand } from '../command/define-command';
@@ -11,7 +11,8 @@ import { createService, type Service } from '../service/create-service';
 import { inMemoryStateStore } from '../store/in-memory-state-store';
 import { onEvent, onOwnEvent } from '../subscriber/handlers';
 import { METRICS } from './metric-names';
-import { sumOf, testSdk } from './otel-test-sdk';
+import { otelTestHooks } from './otel-test-hooks';
+import { sumOf } from './otel-test-sdk';
 
 const brokers = serviceConfig().kafkaBrokers;
 const kafka = { brokers, maxWaitTimeMs: 100 };
@@ -38,17 +39,8 @@ const ShipmentRequested = defineEvent({
   key: (e) => e.orderId,
 });
 
-let sdk: ReturnType<typeof testSdk>;
-const running: Service[] = [];
-beforeAll(() => void (sdk = testSdk()));
-afterEach(async () => void (await Promise.allSettled(running.splice(0).map((s) => s.stop()))));
-afterAll(async () => sdk.shutdown());
-
-async function started(s: Service): Promise<Service> {
-  running.push(s);
-  await s.start();
-  return s;
-}
+const otel = otelTestHooks();
+const { started } = otel;
 
 const flakyFailures = new Map<string, number>();
 function orders(name: string): Service {
@@ -122,13 +114,13 @@ describe('OpenTelemetry on real Kafka', () => {
     await expect
       .poll(
         () => {
-          const send = sdk
+          const send = otel.sdk
             .spans()
             .find(
               (s) => s.name === `send ${o.topic}` && attr(s, 'messaging.message.id') === receipt.eventIds[0],
             );
           if (!send) return 0;
-          trace = sdk.spans().filter((s) => s.spanContext().traceId === send.spanContext().traceId);
+          trace = otel.sdk.spans().filter((s) => s.spanContext().traceId === send.spanContext().traceId);
           return trace.filter((s) => applyStatusOf(s, trace) !== undefined).length;
         },
         { timeout: 30_000, interval: 200 },
@@ -192,14 +184,14 @@ describe('OpenTelemetry on real Kafka', () => {
     // Three events of one key in one produce request: one fetch, one run for the store's applyBatch.
     const receipt = await o.send(PlaceThree, { orderId });
     await o.waitForApplied(receipt.token, { timeoutMs: 30_000 });
-    const send = sdk
+    const send = otel.sdk
       .spans()
       .find((s) => s.name === `send ${o.topic}` && s.attributes['lty.command'] === 'PlaceThree')!;
     expect(send.attributes['messaging.batch.message_count']).toBe(3);
     let processed: ReadableSpan[] = [];
     await expect
       .poll(() => {
-        processed = sdk
+        processed = otel.sdk
           .spans()
           .filter((s) => s.name === `process ${o.topic}` && parentOf(s) === send.spanContext().spanId);
         return processed.length;
@@ -210,7 +202,7 @@ describe('OpenTelemetry on real Kafka', () => {
     );
     for (const p of processed) {
       expect(p.attributes['messaging.batch.message_count']).toBe(3);
-      expect(applyStatusOf(p, sdk.spans())).toBe('applied');
+      expect(applyStatusOf(p, otel.sdk.spans())).toBe('applied');
     }
   });
 
@@ -234,7 +226,7 @@ describe('OpenTelemetry on real Kafka', () => {
       code: 'LTY_COMMAND_VALIDATION',
     });
 
-    const m = await sdk.metrics();
+    const m = await otel.sdk.metrics();
     expect(sumOf(m.get(METRICS.applied.name), svc)).toBe(3);
     expect(sumOf(m.get(METRICS.retries.name), svc)).toBe(2);
     expect(sumOf(m.get(METRICS.deadLettered.name), svc)).toBe(1);
@@ -256,26 +248,26 @@ describe('OpenTelemetry on real Kafka', () => {
     await expect
       .poll(
         async () => {
-          const lag = (await sdk.metrics()).get(METRICS.lag.name);
+          const lag = (await otel.sdk.metrics()).get(METRICS.lag.name);
           const points = lag?.dataPoints.filter((p) => p.attributes['lty.service'] === name) ?? [];
           return points.length > 0 && points.every((p) => (p.value as number) <= 1) ? points.length : 0;
         },
         { timeout: 30_000, interval: 200 },
       )
       .toBeGreaterThan(0);
-    const timeLag = (await sdk.metrics()).get(METRICS.timeLag.name)!;
+    const timeLag = (await otel.sdk.metrics()).get(METRICS.timeLag.name)!;
     const ours = timeLag.dataPoints.filter((p) => p.attributes['lty.service'] === name);
     expect(ours.length).toBeGreaterThan(0);
     for (const p of ours) expect(p.value).toBe(0);
 
     // The dead letter's span says why, under the record's CONSUMER span.
-    const dl = sdk
+    const dl = otel.sdk
       .spans()
       .filter(
         (s) => s.name === 'lty.dead_letter' && s.attributes['lty.dead_letter.reason'] === 'non-retryable',
       );
     expect(dl.length).toBeGreaterThanOrEqual(1);
-    const consumer = sdk.spans().find((s) => s.spanContext().spanId === parentOf(dl[dl.length - 1]!));
+    const consumer = otel.sdk.spans().find((s) => s.spanContext().spanId === parentOf(dl[dl.length - 1]!));
     expect(consumer?.name).toBe(`process ${o.topic}`);
   });
 });
