@@ -20,7 +20,7 @@ afterAll(async () => {
   }
 });
 
-it('a table of the first release gains the outbox and refusal columns; its rows keep working', async () => {
+it('a table of the first release gains the outbox, refusal and relayed columns; its rows keep working', async () => {
   await client.execute(
     `CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
   );
@@ -45,4 +45,24 @@ it('a table of the first release gains the outbox and refusal columns; its rows 
   expect(refused).toMatchObject({ status: 'rejected', version: 1, rejection: 'no' });
   expect(await store.rejectionOf(entity, 'e2')).toBe('no');
   expect(await store.get(entity)).toMatchObject({ state: { n: 1 }, version: 1 });
+  const announced = await store.apply({
+    entity,
+    eventId: 'e3',
+    position: { topic: 'old', partition: 0, offset: '9' },
+    update: () =>
+      decision({
+        state: { n: 2 },
+        announcements: [{ id: 'a1', topic: 't', key: 'k', value: '', headers: {} }],
+      }),
+  });
+  expect(announced.pending?.map((a) => a.id)).toEqual(['a1']);
+  await store.markRelayed(entity, ['a1']);
+  const after = await store.apply({
+    entity,
+    eventId: 'e4',
+    position: { topic: 'old', partition: 0, offset: '10' },
+    update: () => ({ n: 3 }),
+  });
+  expect(after).toMatchObject({ status: 'applied', version: 3 });
+  expect(after.pending).toBeUndefined();
 });

@@ -7,7 +7,7 @@ import type { CqlClient } from './connection';
 import { isUnknownWriteOutcome, toStoreError } from './errors';
 import type { ResolvedCassandraOptions } from './options';
 import { stateFromJson, stateToJson, toDecision, toLong, type Decision } from './rows';
-import { STATE_ROW, markerRow, type Statements } from './schema';
+import { RELAYED_ROW, STATE_ROW, markerRow, type Statements } from './schema';
 
 /** What the apply loop needs from the store. */
 export interface ApplyContext {
@@ -22,12 +22,16 @@ export const CONSISTENCY = Object.freeze({ QUORUM: 4, LOCAL_QUORUM: 6, SERIAL: 8
 type Outcome = 'applied' | 'lost' | 'unknown';
 
 /**
- * Applies one change with compare-and-set: read the state row and this event's marker at SERIAL, decide, then
- * write state + marker in one conditional batch on the entity's partition. A lost batch (someone else wrote
- * first) re-reads and decides again, which may call `update` again (the contract allows it). A batch whose
- * outcome is unknown (timeout) is remembered by its writer id: if a later read shows that writer's marker, that
- * write won and its result is returned; otherwise it lost, because every write is conditional on the marker
+ * Applies one change with compare-and-set: read the state row, this event's marker and the relayed row at SERIAL,
+ * decide, then write state + marker in one conditional batch on the entity's partition. A lost batch (someone
+ * else wrote first) re-reads and decides again, which may call `update` again (the contract allows it). A batch
+ * whose outcome is unknown (timeout) is remembered by its writer id: if a later read shows that writer's marker,
+ * that write won and its result is returned; otherwise it lost, because every write is conditional on the marker
  * not existing and on the state row being unchanged.
+ *
+ * Announcements the relayed row names are in Kafka: every path leaves them out of `pending`, and every write of
+ * the state row leaves them out of the outbox it stores (the outbox is compacted by the applies, not the marks).
+ * A mark that lands after this read is simply not seen: those ids stay pending and are sent again, same id.
  */
 export async function applyChange<S>(
   ctx: ApplyContext,
@@ -43,8 +47,10 @@ export async function applyChange<S>(
     if (ours) return ours;
 
     const row = seen.state;
+    // Filtering keeps the order decided among what stays.
+    const left = (row?.outbox ?? []).filter((a) => !seen.relayed.has(a.id));
     if (row && reached(row.position, change.position)) {
-      return withPending({ status: 'duplicate', version: row.version, reason: 'position' }, row.outbox);
+      return withPending({ status: 'duplicate', version: row.version, reason: 'position' }, left);
     }
     const pos = [change.position.topic, change.position.partition, toLong(change.position.offset)];
     if (seen.marker) {
@@ -56,10 +62,10 @@ export async function applyChange<S>(
       }
       const advance = {
         query: ctx.cql.advancePosition,
-        params: [...pos, ...keys, STATE_ROW, ...row.condition],
+        params: [...pos, JSON.stringify(left), ...keys, STATE_ROW, ...row.condition],
       };
       if ((await writeConditional(ctx, [advance])) === 'applied') {
-        return withPending({ status: 'duplicate', version: row.version, reason: 'event-id' }, row.outbox);
+        return withPending({ status: 'duplicate', version: row.version, reason: 'event-id' }, left);
       }
       continue;
     }
@@ -70,7 +76,7 @@ export async function applyChange<S>(
     // A refusal keeps the state and version; it still writes the position, the marker and the outbox.
     const version = (row?.version ?? 0) + (rejected ? 0 : 1);
     const json = rejected ? (row?.stateJson ?? 'null') : stateToJson(decided.state);
-    const outbox = [...(row?.outbox ?? []), ...decided.announcements];
+    const outbox = [...left, ...decided.announcements];
     const outboxJson = JSON.stringify(outbox);
     const writer = randomUUID();
     const stateWrite = row
@@ -112,7 +118,10 @@ function withPending<S>(result: ApplyResult<S>, outbox: readonly Announcement[])
   return outbox.length > 0 ? { ...result, pending: [...outbox] } : result;
 }
 
-/** The state row and this event's marker, read at SERIAL so that an in-flight Paxos round is settled first. */
+/**
+ * The state row, this event's marker and the relayed row, read at SERIAL so that an in-flight Paxos round is
+ * settled first. A SERIAL read then reads at quorum, so it also sees every mark acknowledged at QUORUM.
+ */
 async function readForDecision(
   ctx: ApplyContext,
   type: string,
@@ -120,7 +129,8 @@ async function readForDecision(
   eventId: string,
 ): Promise<Decision> {
   try {
-    const rs = await ctx.client.execute(ctx.cql.readForDecision, [type, id, STATE_ROW, markerRow(eventId)], {
+    const rows = [STATE_ROW, markerRow(eventId), RELAYED_ROW];
+    const rs = await ctx.client.execute(ctx.cql.readForDecision, [type, id, ...rows], {
       prepare: true,
       consistency: CONSISTENCY[ctx.opts.serialConsistency],
     });
@@ -128,28 +138,6 @@ async function readForDecision(
   } catch (err) {
     throw toStoreError(err, 'read');
   }
-}
-
-/**
- * Removes relayed announcements from the outbox: a write conditioned on the row as read, outbox included, so an
- * apply or another relay in between makes it read and try again (never dropping what was appended meanwhile).
- */
-export async function markRelayed(
-  ctx: ApplyContext,
-  entity: { type: string; id: string },
-  ids: readonly string[],
-): Promise<void> {
-  for (let attempt = 1; attempt <= ctx.opts.maxCasAttempts; attempt++) {
-    if (attempt > 1) await contentionPause(attempt);
-    const row = (await readForDecision(ctx, entity.type, entity.id, '')).state;
-    if (!row || row.outboxJson === null || !row.outbox.some((a) => ids.includes(a.id))) return;
-    const left = JSON.stringify(row.outbox.filter((a) => !ids.includes(a.id)));
-    const params = [left, entity.type, entity.id, STATE_ROW, ...row.condition, row.outboxJson];
-    if ((await writeConditional(ctx, [{ query: ctx.cql.markRelayed, params }])) === 'applied') return;
-  }
-  throw new TransientError(
-    `cassandra: ${ctx.opts.maxCasAttempts} rounds marking ${entity.type}/${entity.id}'s announcements relayed lost to other writers`,
-  );
 }
 
 /** Runs a conditional batch on one partition: applied, lost (a condition failed) or unknown (timed out). */

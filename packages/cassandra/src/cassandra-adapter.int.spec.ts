@@ -1,30 +1,12 @@
-import cassandra from 'cassandra-driver';
+import type cassandra from 'cassandra-driver';
 import type { ArrayOrObject, QueryOptions } from 'cassandra-driver';
 import { isLtyError } from '@listen-to-yourself/core';
 import { type ApplyChange } from '@listen-to-yourself/core/store-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceConfig } from '../../../scripts/services/service-config.mjs';
+import { describe, expect, it } from 'vitest';
 import { cassandraStateStore, type CqlClient } from './index';
+import { freshKeyspace } from './test-helpers';
 
-const cfg = serviceConfig();
-const keyspace = `lty_cas_${process.pid}_${Date.now()}`;
-const connection = {
-  contactPoints: cfg.cassandraContactPoints,
-  localDataCenter: cfg.cassandraLocalDataCenter,
-};
-const client = new cassandra.Client(connection);
-
-beforeAll(async () => {
-  await client.connect();
-  await cassandraStateStore({ client }, { keyspace }).init();
-});
-afterAll(async () => {
-  try {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-  } finally {
-    await client.shutdown();
-  }
-});
+const { keyspace, client } = freshKeyspace('cas');
 
 /** What the server answers when a Paxos round times out: its outcome is unknown. */
 function casWriteTimeout(): Error {

@@ -1,7 +1,7 @@
 import { ConfigError } from '@listen-to-yourself/core';
 import { parseOptions, runPerEntity } from '@listen-to-yourself/core/store-kit';
 import type { ApplyChange, EntityRef, StateStore, StoredEntity } from '@listen-to-yourself/core/store-kit';
-import { CONSISTENCY, applyChange, markRelayed, type ApplyContext } from './apply-change';
+import { CONSISTENCY, applyChange, type ApplyContext } from './apply-change';
 import { openClient, type CassandraConnection } from './connection';
 import { toStoreError } from './errors';
 import {
@@ -13,6 +13,7 @@ import {
 import { stateFromJson, toStateRow } from './rows';
 import { STATE_ROW, createKeyspaceCql, createTableCql, markerRow, statements } from './schema';
 import { addMissingColumns } from './add-columns';
+import { relayedMarker } from './mark-relayed';
 
 /**
  * A StateStore on Cassandra (cassandra-driver 4.10). Each entity is one partition holding its state row and the
@@ -65,7 +66,7 @@ export function cassandraStateStore(
         throw toStoreError(err, 'get');
       }
     },
-    markRelayed: (entity, ids) => (ids.length === 0 ? Promise.resolve() : markRelayed(ctx, entity, ids)),
+    markRelayed: relayedMarker(ctx),
     async rejectionOf(entity, eventId) {
       try {
         const rs = await client.execute(ctx.cql.readRejection, [entity.type, entity.id, markerRow(eventId)], {

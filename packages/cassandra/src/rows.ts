@@ -1,7 +1,7 @@
 import cassandra from 'cassandra-driver';
 import type { Announcement } from '@listen-to-yourself/core';
 import type { RecordPosition } from '@listen-to-yourself/core/store-kit';
-import { STATE_ROW } from './schema';
+import { RELAYED_ROW, STATE_ROW } from './schema';
 
 /** An entity's state row as read. `state` is still JSON text: only a decision to return it parses it. */
 export interface StateRow {
@@ -10,9 +10,8 @@ export interface StateRow {
   readonly position: RecordPosition | undefined;
   /** The stored position columns as read, bound back unchanged into the next write's condition. */
   readonly condition: readonly unknown[];
-  /** The announcements not yet relayed, oldest first, and the column's text as read. */
+  /** The stored outbox, oldest first: it may still hold announcements the relayed row names. */
   readonly outbox: readonly Announcement[];
-  readonly outboxJson: string | null;
 }
 
 /** A dedup marker as read: which apply attempt wrote it. */
@@ -24,6 +23,8 @@ export interface MarkerRow {
 export interface Decision {
   readonly state: StateRow | undefined;
   readonly marker: MarkerRow | undefined;
+  /** Ids of announcements in Kafka, from the relayed row (empty when there is none). */
+  readonly relayed: ReadonlySet<string>;
 }
 
 type Row = Record<string, unknown>;
@@ -54,19 +55,30 @@ export function toStateRow(row: Row): StateRow {
     position,
     condition: [row['version'], topic ?? null, partition ?? null, offset ?? null],
     outbox: typeof row['outbox'] === 'string' ? (JSON.parse(row['outbox']) as Announcement[]) : [],
-    outboxJson: typeof row['outbox'] === 'string' ? row['outbox'] : null,
   };
 }
 
-/** Splits the rows of a decision read into the state row and the marker. */
+/** Splits the rows of a decision read into the state row, the marker and the relayed ids. */
 export function toDecision(rows: readonly Row[]): Decision {
   let state: StateRow | undefined;
   let marker: MarkerRow | undefined;
+  const relayed = new Set<string>();
   for (const row of rows) {
     if (row['row'] === STATE_ROW) state = toStateRow(row);
+    else if (row['row'] === RELAYED_ROW) relayedIds(row['relayed'], relayed);
     else marker = { writer: (row['writer'] as cassandra.types.Uuid | null)?.toString() };
   }
-  return { state, marker };
+  return { state, marker, relayed };
+}
+
+// The driver returns a map<int, text> as a plain object keyed by the slot number, or as a Map when the user's
+// client sets `encoding.map`; null when the row or the column is absent.
+function relayedIds(slots: unknown, into: Set<string>): void {
+  if (slots === null || typeof slots !== 'object') return;
+  const values: unknown[] = slots instanceof Map ? [...slots.values()] : Object.values(slots);
+  for (const json of values) {
+    if (typeof json === 'string') for (const id of JSON.parse(json) as string[]) into.add(id);
+  }
 }
 
 /** The JSON a state is stored as; `null` for a state JSON cannot express (undefined). */

@@ -8,6 +8,15 @@ export function markerRow(eventId: string): string {
   return `e:${eventId}`;
 }
 
+/** The clustering value of the row holding the ids of the entity's last relay rounds (see `relayedMarker`). */
+export const RELAYED_ROW = 'r';
+
+/**
+ * How many relay rounds the relayed row remembers: each mark overwrites one of these slots in turn, so a few marks
+ * in a row with no apply between them (which would compact the outbox) all count.
+ */
+export const RELAYED_SLOTS = 4;
+
 /** `CREATE KEYSPACE IF NOT EXISTS` with the configured replication, as a CQL map literal. */
 export function createKeyspaceCql(opts: ResolvedCassandraOptions): string {
   const entries = Object.entries(opts.replication).map(
@@ -18,9 +27,10 @@ export function createKeyspaceCql(opts: ResolvedCassandraOptions): string {
 
 /**
  * One table, one partition per entity. The partition holds the state row (`row = ''`: state as JSON, version,
- * position) and one dedup marker per applied event id (`row = 'e:<eventId>'`, written with a TTL). Because the
- * markers share the entity's partition, "not seen before" and "new state" are checked and written by one
- * conditional batch, which Cassandra allows only inside a single partition.
+ * position, outbox), one dedup marker per applied event id (`row = 'e:<eventId>'`, written with a TTL) and the
+ * relayed row (`row = 'r'`: ids of announcements already in Kafka). Because the markers share the entity's
+ * partition, "not seen before" and "new state" are checked and written by one conditional batch, which Cassandra
+ * allows only inside a single partition.
  */
 export function createTableCql(opts: ResolvedCassandraOptions): string {
   return `CREATE TABLE IF NOT EXISTS ${opts.keyspace}.${opts.table} (
@@ -35,6 +45,7 @@ export function createTableCql(opts: ResolvedCassandraOptions): string {
     writer uuid,
     outbox text,
     rejection text,
+    relayed map<int, text>,
     PRIMARY KEY ((entity_type, entity_id), row)
   )`;
 }
@@ -43,6 +54,7 @@ export function createTableCql(opts: ResolvedCassandraOptions): string {
 export const ADDED_COLUMNS: Readonly<Record<string, string>> = Object.freeze({
   outbox: 'text',
   rejection: 'text',
+  relayed: 'map<int, text>',
 });
 
 /** The statements of the store, all prepared; the keyspace and table are validated identifiers. */
@@ -54,8 +66,8 @@ export function statements(opts: ResolvedCassandraOptions) {
   const unchanged = 'IF version = ? AND pos_topic = ? AND pos_partition = ? AND pos_offset = ?';
   const stateColumns = 'state, version, pos_topic, pos_partition, pos_offset';
   return {
-    /** The state row and the marker of one event id, in one single-partition read. */
-    readForDecision: `SELECT row, ${stateColumns}, writer, outbox FROM ${t} ${where} AND row IN (?, ?)`,
+    /** The state row, the marker of one event id and the relayed row, in one single-partition read. */
+    readForDecision: `SELECT row, ${stateColumns}, writer, outbox, relayed FROM ${t} ${where} AND row IN (?, ?, ?)`,
     readState: `SELECT ${stateColumns}, outbox FROM ${t} ${where} AND row = ?`,
     readRejection: `SELECT rejection FROM ${t} ${where} AND row = ?`,
     // The outbox is the state row's column: every write of the state writes it in the same conditional batch.
@@ -68,9 +80,12 @@ export function statements(opts: ResolvedCassandraOptions) {
     insertMarker:
       `INSERT INTO ${t} (entity_type, entity_id, row, version, writer, rejection) ` +
       'VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?',
-    markRelayed: `UPDATE ${t} SET outbox = ? ${where} AND row = ? ${unchanged} AND outbox = ?`,
+    // A plain write of one map entry (no read, no condition, no tombstone: an entry overwrites an entry). It
+    // shares no cell with the conditional writes, which touch only the state row and the markers, so its client
+    // timestamp never competes with a Paxos ballot's: mixing the two in one partition is safe here.
+    markRelayed: `UPDATE ${t} SET relayed[?] = ? ${where} AND row = ?`,
     advancePosition:
-      `UPDATE ${t} SET pos_topic = ?, pos_partition = ?, pos_offset = ? ` +
+      `UPDATE ${t} SET pos_topic = ?, pos_partition = ?, pos_offset = ?, outbox = ? ` +
       `${where} AND row = ? ${unchanged}`,
   } as const;
 }
