@@ -1,6 +1,7 @@
 import { decide, type Decided } from '@listen-to-yourself/core';
 import { reached, type ApplyChange, type ApplyResult } from '@listen-to-yourself/core/store-kit';
 import type { PoolClient } from 'pg';
+import type { ApplyTransaction } from './apply-transaction';
 import { entityKey, lockEntities, type AppliedEventId, type LockedEntity } from './lock-entities';
 import type { Statements } from './statements';
 import type { PostgresTables } from './tables';
@@ -10,29 +11,29 @@ import { writeEntities } from './write-entities';
 /**
  * Applies `changes` in order inside the caller's transaction: locks every entity once, decides each change
  * against the row as the earlier changes left it (so several changes to one entity each see the previous one),
- * then writes all rows and event ids in one statement. Throws what `update` throws, wrapped in `UserCodeError`.
+ * then writes all rows and event ids in one statement, sent with COMMIT. Throws what `update` throws, wrapped in `UserCodeError`.
  */
 export async function applyChanges<S>(
-  client: PoolClient,
+  tx: ApplyTransaction,
   tables: PostgresTables,
   statement: Statements,
   changes: readonly ApplyChange<S, PoolClient>[],
   dedupWindowMs: number,
 ): Promise<ApplyResult<S>[]> {
-  const rows = await lockEntities(client, tables, statement, changes, dedupWindowMs);
+  const rows = await lockEntities(tx, tables, statement, changes, dedupWindowMs);
 
   const results: ApplyResult<S>[] = [];
   const applied: AppliedEventId[] = [];
   for (const change of changes) {
     const row = rows.get(entityKey(change.entity))!;
-    const result = await applyToRow(client, row, change);
+    const result = await applyToRow(tx.client, row, change);
     if (result.status !== 'duplicate') {
       const rejection = result.status === 'rejected' ? result.rejection : null;
       applied.push({ entity: change.entity, eventId: change.eventId, rejection });
     }
     results.push(row.outbox.length > 0 ? { ...result, pending: [...row.outbox] } : result);
   }
-  await writeEntities(client, tables, statement, [...rows.values()], applied);
+  await tx.commit(writeEntities(tables, statement, [...rows.values()], applied));
   return results;
 }
 

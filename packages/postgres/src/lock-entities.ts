@@ -1,12 +1,8 @@
 import { type Announcement } from '@listen-to-yourself/core';
-import {
-  reached,
-  type ApplyChange,
-  type EntityRef,
-  type RecordPosition,
-} from '@listen-to-yourself/core/store-kit';
-import type { PoolClient } from 'pg';
-import { positionOf, type PositionColumns } from './position-columns';
+import { type ApplyChange, type EntityRef, type RecordPosition } from '@listen-to-yourself/core/store-kit';
+import type { ApplyTransaction } from './apply-transaction';
+import type { BoundStatement, TextRow } from './pipeline';
+import { positionOf } from './position-columns';
 import type { Statements } from './statements';
 import type { PostgresTables } from './tables';
 
@@ -33,19 +29,11 @@ export interface AppliedEventId {
   readonly rejection: string | null;
 }
 
-interface Row extends PositionColumns {
-  entity_type: string;
-  entity_id: string;
-  state: string;
-  version: string;
-  outbox: string;
-}
-
 /** The map key of an entity. */
 export const entityKey = (e: EntityRef): string => `${e.type}\u0000${e.id}`;
 
-// State, version and offset come back as text so that the user's own pg type parsers (on a pool they pass in)
-// cannot change what the store reads.
+// Every column comes back as text (see `sendTogether`), so the user's own pg type parsers cannot change what the
+// store reads.
 const lockSql = (t: PostgresTables) => `
   SELECT e.entity_type, e.entity_id, e.state::text AS state, e.version::text AS version, e.outbox::text AS outbox,
          e.position_topic, e.position_partition, e.position_offset::text AS position_offset
@@ -70,19 +58,23 @@ const seenSql = (t: PostgresTables) => `
   WHERE d.applied_at > now() - $4::float8 * interval '1 millisecond'`;
 
 /**
- * Locks the rows of the changes' entities (FOR UPDATE), then reads which of the changes' event ids were applied
- * to them within the window. A missing entity gets a version-0 row, inserted inside the transaction: a concurrent
- * transaction creating the same entity waits on that insert and then locks the committed row, so there is no
- * lost insert race. An entity whose row this transaction inserted has no applied event ids to read, nor has a
- * change that is a duplicate by position anyway.
+ * Locks the rows of the changes' entities (FOR UPDATE), creates the missing ones, then reads which of the
+ * changes' event ids were applied to them within the window: three statements in one round trip, run one after
+ * the other. A missing entity gets a version-0 row, inserted inside the transaction: a concurrent transaction
+ * creating the same entity waits on that insert and then locks the committed row, so there is no lost insert
+ * race. The insert names every entity; those the lock found conflict with their own locked row and are left
+ * alone.
  *
  * The event ids are read by a statement of their own, after every lock is held: under READ COMMITTED a locking
  * SELECT returns the latest version of the rows it locks but reads every other table as of its start, so ids
  * read in the same statement could miss those of the transaction we waited for (measured: with the ids read
  * in the locking statement, 10 racing applies of one event id from different partitions applied it up to 10 times).
+ * Sent in the same round trip, the id statement still starts only once the lock and insert have finished, with
+ * a snapshot of its own. An entity another transaction created while we waited on our insert is locked, and its
+ * ids read again, in one more round trip.
  */
 export async function lockEntities(
-  client: PoolClient,
+  tx: ApplyTransaction,
   tables: PostgresTables,
   statement: Statements,
   changes: readonly Pick<ApplyChange, 'entity' | 'eventId' | 'position'>[],
@@ -90,68 +82,62 @@ export async function lockEntities(
 ): Promise<Map<string, LockedEntity>> {
   const entities = new Map<string, EntityRef>();
   for (const change of changes) entities.set(entityKey(change.entity), change.entity);
+  const refs = [...entities.values()];
   const locked = new Map<string, LockedEntity>();
-  const lock = async (refs: readonly EntityRef[]) => {
-    const { rows } = await client.query<Row>({
-      ...statement(lockSql(tables)),
-      values: [refs.map((e) => e.type), refs.map((e) => e.id)],
-    });
+  const take = (rows: TextRow[]) => {
     for (const row of rows)
-      locked.set(entityKey({ type: row.entity_type, id: row.entity_id }), toLocked(row));
+      locked.set(entityKey({ type: row.entity_type!, id: row.entity_id! }), toLocked(row));
   };
-  await lock([...entities.values()]);
-
-  const created = new Set<string>();
-  const missing = [...entities.values()].filter((e) => !locked.has(entityKey(e)));
-  if (missing.length > 0) {
-    const { rows } = await client.query<Row>({
-      ...statement(createSql(tables)),
-      values: [missing.map((e) => e.type), missing.map((e) => e.id)],
-    });
-    for (const row of rows) {
-      const key = entityKey({ type: row.entity_type, id: row.entity_id });
-      locked.set(key, toLocked(row));
-      created.add(key);
-    }
-    // The others were created by transactions that committed while we waited.
-    const lost = missing.filter((e) => !created.has(entityKey(e)));
-    if (lost.length > 0) await lock(lost);
-  }
-
-  // An entity's leading changes at or before its stored position are duplicates by position whatever their ids
-  // (they change nothing, so the position stays); only the changes from its first other one on need the ids.
-  const undecided = new Set<string>();
-  const toCheck = changes.filter((c) => {
-    const key = entityKey(c.entity);
-    if (created.has(key)) return false;
-    if (!undecided.has(key) && reached(locked.get(key)?.position, c.position)) return false;
-    undecided.add(key);
-    return true;
+  const lock = (e: readonly EntityRef[]): BoundStatement => ({
+    ...statement(lockSql(tables)),
+    values: [e.map((r) => r.type), e.map((r) => r.id)],
   });
-  if (toCheck.length === 0) return locked;
-  const seen = await client.query<{ entity_type: string; entity_id: string; event_id: string }>({
+  const seen = (c: typeof changes): BoundStatement => ({
     ...statement(seenSql(tables)),
-    values: [
-      toCheck.map((c) => c.entity.type),
-      toCheck.map((c) => c.entity.id),
-      toCheck.map((c) => c.eventId),
-      dedupWindowMs,
-    ],
+    values: [c.map((x) => x.entity.type), c.map((x) => x.entity.id), c.map((x) => x.eventId), dedupWindowMs],
   });
-  for (const row of seen.rows) {
-    locked.get(entityKey({ type: row.entity_type, id: row.entity_id }))?.seen.add(row.event_id);
+  const create: BoundStatement = {
+    ...statement(createSql(tables)),
+    values: [refs.map((e) => e.type), refs.map((e) => e.id)],
+  };
+
+  const [lockedRows, createdRows, seenRows] = await tx.run([lock(refs), create, seen(changes)]);
+  take(lockedRows!);
+  const found = new Set(locked.keys());
+  take(createdRows!);
+  const ids = [seenRows!];
+  // The others were created by transactions that committed while we waited on our insert.
+  const lost = refs.filter((e) => !locked.has(entityKey(e)));
+  if (lost.length > 0) {
+    const lostKeys = new Set(lost.map(entityKey));
+    const [relocked, reseen] = await tx.run([
+      lock(lost),
+      seen(changes.filter((c) => lostKeys.has(entityKey(c.entity)))),
+    ]);
+    take(relocked!);
+    ids.push(reseen!);
+    for (const key of lostKeys) found.add(key);
+  }
+  // An entity whose row this transaction inserted has no applied ids (its rows are deleted with it).
+  for (const row of ids.flat()) {
+    const key = entityKey({ type: row.entity_type!, id: row.entity_id! });
+    if (found.has(key)) locked.get(key)?.seen.add(row.event_id!);
   }
   return locked;
 }
 
-function toLocked(row: Row): LockedEntity {
-  const position = positionOf(row);
+function toLocked(row: TextRow): LockedEntity {
+  const position = positionOf({
+    position_topic: row.position_topic ?? null,
+    position_partition: row.position_partition == null ? null : Number(row.position_partition),
+    position_offset: row.position_offset ?? null,
+  });
   return {
-    entity: { type: row.entity_type, id: row.entity_id },
-    stateText: row.state,
+    entity: { type: row.entity_type!, id: row.entity_id! },
+    stateText: row.state!,
     version: Number(row.version),
     position,
-    outbox: JSON.parse(row.outbox) as Announcement[],
+    outbox: JSON.parse(row.outbox!) as Announcement[],
     seen: new Set(),
     dirty: false,
   };

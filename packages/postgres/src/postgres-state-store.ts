@@ -7,6 +7,7 @@ import type {
 } from '@listen-to-yourself/core/store-kit';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { applyChanges } from './apply-changes';
+import { inApplyTransaction } from './apply-transaction';
 import { deleteExpiredEventIds, startCleanupTimer, type CleanupTimer } from './dedup-cleanup';
 import { migrate } from './migrations';
 import { rejectionOf, relayMarker } from './outbox';
@@ -14,7 +15,7 @@ import { parsePostgresOptions, type PostgresConnection, type PostgresStateStoreO
 import { positionOf, type PositionColumns } from './position-columns';
 import { statements } from './statements';
 import { tableNames, type PostgresTables } from './tables';
-import { inTransaction, poolQuery } from './transaction';
+import { poolQuery } from './transaction';
 
 /**
  * The Postgres state store. Its transaction handle is the `pg` client of the apply transaction: a change's
@@ -61,8 +62,8 @@ export function postgresStateStore(
     deleteExpiredEventIds(pool, tables, opts.dedupWindowMs, opts.dedupCleanupBatchSize);
 
   async function applyOne<S>(change: ApplyChange<S, PoolClient>): Promise<ApplyResult<S>> {
-    const [result] = await inTransaction(pool, 'apply', (client) =>
-      applyChanges(client, tables, statement, [change], opts.dedupWindowMs),
+    const [result] = await inApplyTransaction(pool, 'apply', statement, (tx) =>
+      applyChanges(tx, tables, statement, [change], opts.dedupWindowMs),
     );
     return result!;
   }
@@ -70,8 +71,8 @@ export function postgresStateStore(
   async function applyChunk<S>(chunk: readonly ApplyChange<S, PoolClient>[]): Promise<ApplyResult<S>[]> {
     if (chunk.length === 1) return [await applyOne(chunk[0]!)];
     try {
-      return await inTransaction(pool, 'applyBatch', (client) =>
-        applyChanges(client, tables, statement, chunk, opts.dedupWindowMs),
+      return await inApplyTransaction(pool, 'applyBatch', statement, (tx) =>
+        applyChanges(tx, tables, statement, chunk, opts.dedupWindowMs),
       );
     } catch {
       // One change failed the whole transaction. Apply them one by one: the changes before it are kept and the

@@ -24,6 +24,24 @@ export async function inTransaction<T>(
   doing: string,
   fn: (client: PoolClient) => Promise<T>,
 ): Promise<T> {
+  return onClient(pool, doing, async (client) => {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  });
+}
+
+/**
+ * Runs `body` on a client of `pool`, which must open and end the transaction itself; on any error the
+ * transaction is rolled back (a harmless warning when none was open) and the error mapped as by
+ * {@link inTransaction}.
+ */
+export async function onClient<T>(
+  pool: Pool,
+  doing: string,
+  body: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   let client: PoolClient;
   try {
     client = await pool.connect();
@@ -33,10 +51,7 @@ export async function inTransaction<T>(
   client.on('error', ignoreClientError);
   let healthy = true;
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
+    return await body(client);
   } catch (err) {
     healthy = await client.query('ROLLBACK').then(
       () => true,

@@ -1,5 +1,5 @@
-import type { PoolClient } from 'pg';
 import type { AppliedEventId, LockedEntity } from './lock-entities';
+import type { BoundStatement } from './pipeline';
 import type { Statements } from './statements';
 import type { PostgresTables } from './tables';
 
@@ -21,20 +21,19 @@ const writeSql = (t: PostgresTables) => `
     DO UPDATE SET applied_at = excluded.applied_at, rejection = excluded.rejection`;
 
 /**
- * Writes the dirty rows (state, version, position and outbox) and records the applied or refused event ids, in
- * one statement. An id still in the table but past
- * the window (not yet cleaned up) gets a fresh timestamp.
+ * The statement that writes the dirty rows (state, version, position and outbox) and records the applied or
+ * refused event ids, or none when there is nothing to write. An id still in the table but past the window (not
+ * yet cleaned up) gets a fresh timestamp.
  */
-export async function writeEntities(
-  client: PoolClient,
+export function writeEntities(
   tables: PostgresTables,
   statement: Statements,
   rows: readonly LockedEntity[],
   applied: readonly AppliedEventId[],
-): Promise<void> {
+): BoundStatement[] {
   const dirty = rows.filter((r) => r.dirty && r.position !== undefined);
-  if (dirty.length === 0 && applied.length === 0) return;
-  await client.query({
+  if (dirty.length === 0 && applied.length === 0) return [];
+  const write: BoundStatement = {
     ...statement(writeSql(tables)),
     values: [
       dirty.map((r) => r.entity.type),
@@ -50,5 +49,6 @@ export async function writeEntities(
       dirty.map((r) => JSON.stringify(r.outbox)),
       applied.map((a) => a.rejection),
     ],
-  });
+  };
+  return [write];
 }
