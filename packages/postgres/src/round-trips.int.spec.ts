@@ -60,6 +60,20 @@ describe('round trips of an apply', () => {
     });
   }
 
+  it("applies on a pool in pg's pipeline mode, where pg sends the queued statements itself", async () => {
+    const { store } = await countingStore(true, 'r5_', { pipeline: true });
+    expect(await store.apply(change('p', 0))).toMatchObject({ status: 'applied', version: 1 });
+    expect(await store.apply(change('p', 1))).toMatchObject({ status: 'applied', version: 2 });
+    expect(await store.apply(change('p', 1))).toMatchObject({ status: 'duplicate', reason: 'position' });
+    expect(await store.apply(change('p', 4, 'p-0'))).toMatchObject({
+      status: 'duplicate',
+      reason: 'event-id',
+    });
+    const batch = await store.applyBatch([change('p', 5), change('q', 0), change('p', 6)]);
+    expect(batch.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(await store.get<number>({ type: 'trips', id: 'p' })).toMatchObject({ state: 4, version: 4 });
+  });
+
   it('a failed first apply on a connection leaves no statement counted as prepared that is not', async () => {
     // The lock statement times out, so the server skips the Parse of every statement sent after it.
     const { store } = await countingStore(true, 'r3_', { options: '-c lock_timeout=200' });
