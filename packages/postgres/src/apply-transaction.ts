@@ -32,7 +32,7 @@ export async function inApplyTransaction<T>(
     let begun = false;
     let committed = false;
     const run = async (statements: readonly BoundStatement[]): Promise<TextRow[][]> => {
-      if (begun) return sendTogether(client, statements);
+      if (begun) return statements.length > 0 ? sendTogether(client, statements) : [];
       begun = true;
       return (await sendTogether(client, [begin, ...statements])).slice(1);
     };

@@ -60,6 +60,22 @@ describe('round trips of an apply', () => {
     });
   }
 
+  it('a batch of more than 16 changes waits for the lock before inserting and reading ids', async () => {
+    const { store, measure } = await countingStore(true, 'r6_');
+    const batch = (from: number) => Array.from({ length: 20 }, (_, i) => change(`big${i % 10}`, from + i));
+    // New entities: BEGIN and lock; the insert of the missing ones; the write and COMMIT.
+    expect((await measure(() => store.applyBatch(batch(0)))).trips).toBe(3);
+    // Existing ones: BEGIN and lock; the id read; the write and COMMIT.
+    const next = await measure(() => store.applyBatch(batch(20)));
+    expect(next.trips).toBe(3);
+    expect(next.result.every((r) => r.status === 'applied')).toBe(true);
+    // All duplicates by position: BEGIN and lock; COMMIT.
+    const again = await measure(() => store.applyBatch(batch(20)));
+    expect(again.trips).toBe(2);
+    expect(again.result.every((r) => r.status === 'duplicate')).toBe(true);
+    expect(await store.get<number>({ type: 'trips', id: 'big3' })).toMatchObject({ state: 4, version: 4 });
+  });
+
   it("applies on a pool in pg's pipeline mode, where pg sends the queued statements itself", async () => {
     const { store } = await countingStore(true, 'r5_', { pipeline: true });
     expect(await store.apply(change('p', 0))).toMatchObject({ status: 'applied', version: 1 });
