@@ -64,13 +64,16 @@ class Together implements Submittable {
 
   submit(connection: Connection & ParsedStatements): void {
     this.connection = connection;
-    const parsed = connection.parsedStatements ?? {};
+    // Without pg's map of what the server holds, a named Parse sent on the statement's second use would fail
+    // (the name exists already): a pg that no longer keeps that map gets unnamed statements, parsed every time.
+    const parsed = connection.parsedStatements;
+    const named = typeof parsed === 'object' && parsed !== null;
     connection.on('parseComplete', this.onParsed);
     connection.stream.cork();
     try {
       for (const s of this.statements) {
-        const name = s.name ?? '';
-        if (name === '' || parsed[name] !== s.text) {
+        const name = named ? (s.name ?? '') : '';
+        if (name === '' || parsed?.[name] !== s.text) {
           connection.parse({ name, text: s.text, types: [] }, true);
           this.parsing.push({ name, text: s.text });
         }
