@@ -108,15 +108,51 @@ export interface ConfluentKafka {
   admin(config?: ConfluentConfig): ConfluentAdmin;
 }
 
+/** The delivery report of one record produced through the native API; `opaque` is what `produce` was given. */
+export interface ConfluentDeliveryReport {
+  topic: string;
+  partition: number;
+  offset: number;
+  opaque: unknown;
+}
+
+/**
+ * The library's native (node-rdkafka style) producer, configured with librdkafka properties. With `dr_cb: true`
+ * it emits one `delivery-report` per record, once the broker acknowledged it (or it failed for good).
+ */
+export interface ConfluentNativeProducer {
+  /** Connects and reads the cluster's metadata; `callback` gets the error if either fails. */
+  connect(metadataOptions: null, callback: (err: Error | null) => void): void;
+  /** Queues one record; throws on a record librdkafka refuses at once (queue full, unknown partition). */
+  produce(
+    topic: string,
+    partition: number,
+    value: Buffer,
+    key: string,
+    timestamp: null,
+    opaque: unknown,
+    headers: Record<string, string>[],
+  ): unknown;
+  /** Serves delivery reports from librdkafka's background thread instead of a poll timer. */
+  setPollInBackground(set: boolean): void;
+  on(
+    event: 'delivery-report',
+    listener: (err: Error | null, report: ConfluentDeliveryReport) => void,
+  ): ConfluentNativeProducer;
+  /** Flushes what is queued (waiting at most `timeoutMs`), then disconnects. */
+  disconnect(timeoutMs: number, callback: (err: Error | null) => void): void;
+}
+
 /** What `require('@confluentinc/kafka-javascript')` returns, as far as this package uses it. */
 export interface ConfluentLibrary {
   readonly KafkaJS: { readonly Kafka: new (config: ConfluentConfig) => ConfluentKafka };
+  readonly Producer: new (config: Record<string, unknown>) => ConfluentNativeProducer;
 }
 
 /** True for a value shaped like the @confluentinc/kafka-javascript module. */
 export function isConfluentLibrary(value: unknown): value is ConfluentLibrary {
-  const kafkaJs = (value as { KafkaJS?: { Kafka?: unknown } } | null)?.KafkaJS;
-  return typeof kafkaJs?.Kafka === 'function';
+  const library = value as { KafkaJS?: { Kafka?: unknown }; Producer?: unknown } | null;
+  return typeof library?.KafkaJS?.Kafka === 'function' && typeof library.Producer === 'function';
 }
 
 /** Requires the optional peer dependency, or says how to install it. */
@@ -132,7 +168,7 @@ export function loadConfluentLibrary(): ConfluentLibrary {
   }
   if (!isConfluentLibrary(loaded)) {
     throw new ConfigError('confluentTransport options', [
-      'library: @confluentinc/kafka-javascript has no KafkaJS.Kafka (a version before 1.0?)',
+      'library: @confluentinc/kafka-javascript has no KafkaJS.Kafka or Producer (a version before 1.0?)',
     ]);
   }
   return loaded;

@@ -15,10 +15,11 @@ const PERMANENT = new Map<number, string>([
   [90, 'producer fenced'],
 ]);
 
-/** The fields librdkafka's errors carry in the KafkaJS-compatible API. */
+/** The fields librdkafka's errors carry: `fatal` in the KafkaJS-compatible API, `isFatal` in the native one. */
 interface ClientError {
   code?: number;
   fatal?: boolean;
+  isFatal?: boolean;
   errors?: unknown[];
 }
 
@@ -31,7 +32,8 @@ function permanent(err: unknown): boolean {
 
 /** True when the client that raised it cannot be used again and must be replaced. */
 export function isFatal(err: unknown): boolean {
-  return (err as ClientError | undefined)?.fatal === true;
+  const e = err as ClientError | undefined;
+  return e?.fatal === true || e?.isFatal === true;
 }
 
 /** Wraps a client error as a TransportError whose `retriable` says whether the same call may succeed later. */

@@ -42,7 +42,7 @@ export function produceEach(
 // The native binding sends a zero-length Buffer as a null value (a tombstone), since such a Buffer has no data
 // pointer. An empty view into a one-byte buffer has one, so the record keeps its empty, non-null value.
 const EMPTY_VALUE = Buffer.alloc(1).subarray(0, 0);
-function nonNull(value: Buffer): Buffer {
+export function nonNull(value: Buffer): Buffer {
   return value.length === 0 ? EMPTY_VALUE : value;
 }
 

@@ -10,7 +10,7 @@ import {
 } from './confluent-transport-options';
 
 // A stand-in module: these cases never reach a broker, so they run without the native client.
-const library = { KafkaJS: { Kafka: class {} } } as unknown as ConfluentLibrary;
+const library = { KafkaJS: { Kafka: class {} }, Producer: class {} } as unknown as ConfluentLibrary;
 
 describe('confluentTransport options', () => {
   it('fills every default', () => {
@@ -51,6 +51,11 @@ describe('confluentTransport options', () => {
     expect(() => confluentTransport({ brokers: ['b:9092'], library: {} as ConfluentLibrary })).toThrow(
       /library: expected the @confluentinc\/kafka-javascript module/,
     );
+    // The plain producer is the native one: a module with only the KafkaJS-compatible API is not enough.
+    const kafkaJsOnly = { KafkaJS: { Kafka: class {} } } as unknown as ConfluentLibrary;
+    expect(() => confluentTransport({ brokers: ['b:9092'], library: kafkaJsOnly })).toThrow(
+      /library: expected the @confluentinc\/kafka-javascript module/,
+    );
   });
 
   it('creates no client before connect()', () => {
@@ -65,6 +70,11 @@ describe('confluentTransport options', () => {
             throw new Error('no admin before connect');
           }
         },
+      },
+      Producer: class {
+        constructor() {
+          throw new Error('no producer before connect');
+        }
       },
     } as unknown as ConfluentLibrary;
     const transport = confluentTransport({ brokers: ['b:9092'], library: counting });

@@ -11,35 +11,33 @@ import {
   type TopicSpec,
   type Transport,
 } from '@listen-to-yourself/core/transport-kit';
-import {
-  loadConfluentLibrary,
-  type ConfluentConfig,
-  type ConfluentConsumer,
-  type ConfluentProducer,
-} from './confluent-client';
+import { loadConfluentLibrary, type ConfluentConfig, type ConfluentConsumer } from './confluent-client';
 import { runConfluentConsumer } from './confluent-consume';
 import { consumerConfig } from './confluent-consumer-config';
 import { isFatal, toTransportError } from './confluent-errors';
-import { produceEach, produceInTransaction } from './confluent-produce';
+import { connectNativeProducer, type NativeProducer } from './confluent-native-producer';
+import { produceInTransaction } from './confluent-produce';
+import { RETRY_BACKOFF, nativeProducerConfig } from './confluent-producer-config';
 import { createConfluentAdmin } from './confluent-admin';
 import { parseConfluentOptions, type ConfluentTransportOptions } from './confluent-transport-options';
 import { lazyClient, type LazyClient } from './lazy-client';
 
+/** How long a closing producer waits for its queued records to be acknowledged, as the compatible API's does. */
+const CLOSE_FLUSH_MS = 5000;
+
 /**
- * A transport on librdkafka through @confluentinc/kafka-javascript's KafkaJS-compatible API, with the kafkajs
- * transport's guarantees: an idempotent producer with acks=all, one position per record from each record's own
- * delivery report, atomic sends in transactions (with consumer offsets), read_committed consumers with explicit
- * commits, and a per-caller send timeout. Concurrent plain sends share produce requests through librdkafka's
- * own batching (`lingerMs`); concurrent atomic sends share a transaction.
+ * A transport on librdkafka through @confluentinc/kafka-javascript (plain sends on its native producer API, the
+ * rest on its KafkaJS-compatible API), with the kafkajs transport's guarantees: an idempotent producer with
+ * acks=all, one position per record from each record's own delivery report, atomic sends in transactions (with
+ * consumer offsets), read_committed consumers with explicit commits, and a per-caller send timeout. Concurrent
+ * plain sends share produce requests through librdkafka's own batching (`lingerMs`); concurrent atomic sends
+ * share a transaction.
  */
 export function confluentTransport(options: ConfluentTransportOptions): Transport {
   const opts = parseConfluentOptions(options);
   const library = opts.library ?? loadConfluentLibrary();
   const kafka = new library.KafkaJS.Kafka({
-    // librdkafka's own retry backoff (100 ms growing to 1 s): the compatibility layer would use kafkajs' 300 ms
-    // to 30 s, which slows recovery after a leader moves.
-    'retry.backoff.ms': 100,
-    'retry.backoff.max.ms': 1000,
+    ...RETRY_BACKOFF,
     ...opts.librdkafka,
     kafkaJS: {
       brokers: opts.brokers,
@@ -53,19 +51,20 @@ export function confluentTransport(options: ConfluentTransportOptions): Transpor
   });
   const transactionalId = opts.transactionalId ?? `${opts.clientId}-${hostname()}-${process.pid}`;
 
-  const producerConfig = (transactional: boolean): ConfluentConfig => ({
+  // Transactions stay on the KafkaJS-compatible API (one transaction at a time, sendOffsets with a consumer),
+  // with the plain producer's settings (confluent-producer-config.ts) in its terms.
+  const transactionalConfig: ConfluentConfig = {
     kafkaJS: {
       idempotent: true,
       acks: -1,
       allowAutoTopicCreation: false,
-      ...(transactional ? { transactionalId, transactionTimeout: opts.transactionTimeoutMs } : {}),
+      transactionalId,
+      transactionTimeout: opts.transactionTimeoutMs,
     },
     'linger.ms': opts.lingerMs,
-    // A record nobody waits for any more is not retried past the caller's deadline; until then librdkafka
-    // retries without a count limit (the compatibility layer would stop after 5 tries).
     'message.timeout.ms': opts.sendTimeoutMs,
     retries: 2_147_483_647,
-  });
+  };
   const connected = async <C extends { connect(): Promise<void> }>(client: C): Promise<C> => {
     await client.connect();
     return client;
@@ -73,8 +72,22 @@ export function confluentTransport(options: ConfluentTransportOptions): Transpor
   const disconnect = (client: { disconnect(): Promise<void> }) => client.disconnect();
 
   const admin = createConfluentAdmin(kafka, opts.adminTimeoutMs);
-  const plain = lazyClient(() => connected(kafka.producer(producerConfig(false))), disconnect);
-  const transactional = lazyClient(() => connected(kafka.producer(producerConfig(true))), disconnect);
+  // Plain sends go through the native API: a delivery report per record, without the compatibility layer's
+  // promise, message conversion and result aggregation per `send()`.
+  const plain: LazyClient<NativeProducer> = lazyClient(
+    () =>
+      connectNativeProducer(library, nativeProducerConfig(opts), {
+        timeoutMs: opts.sendTimeoutMs,
+        flushTimeoutMs: CLOSE_FLUSH_MS,
+        timeoutError,
+        fail: (err) => {
+          replaceIfBroken(plain, err);
+          return toTransportError('produce', err);
+        },
+      }),
+    (producer) => producer.close(),
+  );
+  const transactional = lazyClient(() => connected(kafka.producer(transactionalConfig)), disconnect);
   // This client's sendOffsets takes a consumer of the group: one that never subscribes, so it never joins.
   const offsetConsumers = new Map<string, LazyClient<ConfluentConsumer>>();
   const offsetConsumer = (groupId: string): Promise<ConfluentConsumer> => {
@@ -95,21 +108,25 @@ export function confluentTransport(options: ConfluentTransportOptions): Transpor
   const timeoutError = () =>
     new TransportError(`produce: no acknowledgement within ${opts.sendTimeoutMs} ms`, { retriable: true });
 
-  async function producePlain(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
-    if (!isConnected)
-      throw new TransportError('produce: the transport is not connected', { retriable: false });
-    const producer = await plain.get().catch((err: unknown) => {
-      throw toTransportError('cannot start the producer', err);
-    });
-    try {
-      return await produceEach(producer, records);
-    } catch (err) {
-      replaceIfBroken(plain, err);
-      throw toTransportError('produce', err);
+  function producePlain(records: readonly OutgoingRecord[]): Promise<RecordPosition[]> {
+    if (!isConnected) {
+      return Promise.reject(
+        new TransportError('produce: the transport is not connected', { retriable: false }),
+      );
     }
+    // The connected producer keeps its own deadline per call; only a producer still to (re)start needs this one.
+    const ready = plain.ready();
+    if (ready) return ready.produce(records);
+    const starting = plain.get().then(
+      (producer) => producer.produce(records),
+      (err: unknown) => {
+        throw toTransportError('cannot start the producer', err);
+      },
+    );
+    return withDeadline(starting);
   }
 
-  function replaceIfBroken(client: LazyClient<ConfluentProducer>, err: unknown): void {
+  function replaceIfBroken(client: LazyClient<unknown>, err: unknown): void {
     // A fatal error leaves the producer unusable; a fenced one must stay failed, or it would fence its successor.
     if (isFatal(err) && toTransportError('', err).retriable) client.reset();
   }
@@ -163,7 +180,7 @@ export function confluentTransport(options: ConfluentTransportOptions): Transpor
         return committers.flush(offsets.map((o) => o.groupId)).then(() => atomicQueue(records, offsets));
       }
       if (records.length === 0) return Promise.resolve([]);
-      return produceOptions.atomic ? atomicQueue(records) : withDeadline(producePlain(records));
+      return produceOptions.atomic ? atomicQueue(records) : producePlain(records);
     },
     async consume(consumeOptions: ConsumeOptions) {
       if (!isConnected)
