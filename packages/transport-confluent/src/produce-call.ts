@@ -73,7 +73,9 @@ export function settleReport(
   report: ConfluentDeliveryReport,
   fail: (err: unknown) => TransportError,
 ): void {
-  const opaque = report.opaque as ProduceOpaque;
+  const opaque = report.opaque as ProduceOpaque | undefined;
+  // Every record this producer queues carries one; a report without it is none of ours to settle.
+  if (!opaque) return;
   const call = opaque instanceof ProduceCall ? opaque : opaque.call;
   if (call.settled) return;
   if (err) return call.fail(fail(err));

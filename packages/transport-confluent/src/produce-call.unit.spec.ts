@@ -52,6 +52,10 @@ describe('settleReport', () => {
     expect(call.settled).toBe(true);
   });
 
+  it('ignores a report without an opaque', () => {
+    expect(() => settleReport(null, report(undefined, 0, 1), fail)).not.toThrow();
+  });
+
   it('fails a call that waits longer than its timeout', async () => {
     const waiting = new Set<ProduceCall>();
     const call = new ProduceCall([record(0)], waiting, 20, timeoutError);
