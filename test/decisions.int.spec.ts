@@ -205,12 +205,14 @@ it('an instance that applied but could not relay: the next owner relays on redel
     subscribe: true,
     transport: { ...real, produce: () => Promise.reject(new Error('no relay: the process is going down')) },
   });
-  await broken.start();
   const commands = make({ subscribe: false });
   await commands.start();
   await commands.send(Restock, { sku: 'sku-1', quantity: 1 });
   const accepted = await commands.send(Reserve, { sku: 'sku-1', orderId: 'first' });
   const refused = await commands.send(Reserve, { sku: 'sku-1', orderId: 'second' });
+  // Started once all three are in the topic, so that they reach it in one batch and are applied together before
+  // the relay fails: arriving one by one, the first failing relay would hold the partition before the others.
+  await broken.start();
   const deadline = Date.now() + 60_000;
   while ((await store.rejectionOf({ type: other, id: 'sku-1' }, refused.eventIds[0]!)) === undefined) {
     if (Date.now() > deadline) throw new Error('the first owner did not apply within 60 s');
