@@ -31,7 +31,7 @@ describe('count-results', () => {
   it('names each failed test with its first error line, and a file that did not run, above the counts', () => {
     report('c', {
       numPassedTests: 1,
-      numFailedTests: 1,
+      numFailedTests: 2,
       testResults: [
         {
           name: join(process.cwd(), 'test/x.int.spec.ts'),
@@ -42,6 +42,11 @@ describe('count-results', () => {
               status: 'failed',
               fullName: 'x breaks',
               failureMessages: ['AssertionError: expected 1 to be 2\n  at x'],
+            },
+            {
+              status: 'failed',
+              fullName: 'x hangs',
+              failureMessages: ['Error: STACK_TRACE_ERROR\n  at task'],
             },
           ],
         },
@@ -55,8 +60,9 @@ describe('count-results', () => {
     });
     const { lines, status } = run('0', 'c');
     expect(lines).toContain('FAILED c test/x.int.spec.ts > x breaks: AssertionError: expected 1 to be 2');
+    expect(lines).toContain("FAILED c test/x.int.spec.ts > x hangs: timed out (past the test's timeout)");
     expect(lines).toContain('FAILED c test/y.int.spec.ts: did not run: SyntaxError: oops');
-    expect(lines.at(-1)).toBe('1 passed, 2 failed');
+    expect(lines.at(-1)).toBe('1 passed, 3 failed');
     expect(status).toBe(1);
   });
 

@@ -82,28 +82,50 @@ describe('Avro interop with independent Confluent clients', () => {
   });
 
   it('decodes and applies records the Python AvroSerializer wrote', async () => {
-    const { service, store } = await startedService('interop-in');
+    // Each step's time goes into the failure message: a slow step on a loaded machine then shows which one it was.
+    const took: Record<string, number> = {};
+    const timed = async <T>(step: string, f: () => Promise<T>): Promise<T> => {
+      const t0 = Date.now();
+      try {
+        return await f();
+      } finally {
+        took[step] = Date.now() - t0;
+      }
+    };
+    const { service, store } = await timed('start ms', () => startedService('interop-in'));
     const payloads = [everything('py0', 10), everything('py1', 11), everything('py2', 12)];
     const records = payloads.map((p) => ({
       key: p.id,
       headers: { [HEADERS.eventId]: randomUUID(), [HEADERS.eventType]: 'interop.EverythingHappened' },
       value: asPython(p),
     }));
-    const out = await run(
-      python,
-      [interopScript('avro_produce.py'), brokers.join(','), registryUrl, service.topic],
-      JSON.stringify(records),
+    const out = await timed('python produce ms', () =>
+      run(
+        python,
+        [interopScript('avro_produce.py'), brokers.join(','), registryUrl, service.topic],
+        JSON.stringify(records),
+        60_000,
+      ),
     );
     expect(out.trim()).toBe('3');
-    for (const p of payloads) {
-      await expect
-        .poll(async () => (await store.get<EverythingPayload>({ type: 'thing', id: p.id }))?.state, {
-          timeout: 20_000,
-        })
-        .toEqual(p);
-    }
+    const states = () =>
+      Promise.all(
+        payloads.map(async (p) => (await store.get<EverythingPayload>({ type: 'thing', id: p.id }))?.state),
+      );
+    const applied = await timed('apply ms', async () => {
+      const until = Date.now() + 60_000;
+      let got = await states();
+      while (got.some((s) => s === undefined) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 200));
+        got = await states();
+      }
+      return got;
+    });
+    expect(applied, `steps ${JSON.stringify(took)}, service ${JSON.stringify(service.stats())}`).toEqual(
+      payloads,
+    );
     expect(service.stats().deadLettered).toBe(0);
-  });
+  }, 180_000);
 
   it('shows our headers and the Confluent framing to kcat', async () => {
     let kcat = '';
