@@ -3,6 +3,7 @@
 // hand-written baseline, all running in this process, measured alternately in the same run. The framework runs
 // twice: on the kafkajs transport and, when the native client is built (scripts/build-confluent.sh), on the
 // librdkafka one (@listen-to-yourself/transport-confluent); LTY_BENCH_LIBRDKAFKA=0 leaves the latter out.
+// LTY_BENCH_SIDES=librdkafka (a comma-separated list) runs only those sides, say to profile one with --cpu-prof.
 // Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/e2e/latency.ts
 //        [seconds per rate and side, default 20] [rates, default 1000,5000]
 import { createRequire } from 'node:module';
@@ -34,7 +35,7 @@ const TARGETS: { rate: number; p99Ms: number; p50Ms?: number }[] = [
   { rate: 5000, p99Ms: 60 },
 ];
 const librdkafka = loadLibrdkafka();
-const SIDES: SideName[] = librdkafka ? ['framework', 'librdkafka', 'raw'] : ['framework', 'raw'];
+const SIDES = chosenSides(librdkafka ? ['framework', 'librdkafka', 'raw'] : ['framework', 'raw']);
 
 const schema = c.unique('e2e');
 const topics: Record<SideName, string> = {
@@ -47,6 +48,17 @@ const routes: Record<SideName, OnApplied | undefined> = {
   librdkafka: undefined,
   raw: undefined,
 };
+
+/** The sides LTY_BENCH_SIDES names, in the order given; all `available` ones when it is unset. */
+function chosenSides(available: SideName[]): SideName[] {
+  const named = process.env.LTY_BENCH_SIDES?.split(',').map((s) => s.trim());
+  if (!named) return available;
+  const unknown = named.filter((n) => !available.includes(n as SideName));
+  if (unknown.length > 0) {
+    throw new Error(`LTY_BENCH_SIDES: ${unknown.join(', ')} not among ${available.join(', ')}`);
+  }
+  return named as SideName[];
+}
 
 /** The native client, or undefined (with a note) when it is not built or left out. */
 function loadLibrdkafka(): ConfluentLibrary | undefined {
