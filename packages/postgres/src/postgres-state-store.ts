@@ -13,6 +13,7 @@ import { migrate } from './migrations';
 import { rejectionOf, relayMarker } from './outbox';
 import { parsePostgresOptions, type PostgresConnection, type PostgresStateStoreOptions } from './options';
 import { positionOf, type PositionColumns } from './position-columns';
+import { sharedTransactions } from './shared-transactions';
 import { statements } from './statements';
 import { tableNames, type PostgresTables } from './tables';
 import { poolQuery } from './transaction';
@@ -83,6 +84,28 @@ export function postgresStateStore(
     }
   }
 
+  async function applyInChunks<S>(changes: readonly ApplyChange<S, PoolClient>[]): Promise<ApplyResult<S>[]> {
+    const results: ApplyResult<S>[] = [];
+    for (let i = 0; i < changes.length; i += opts.maxBatchSize) {
+      results.push(...(await applyChunk(changes.slice(i, i + opts.maxBatchSize))));
+    }
+    return results;
+  }
+
+  type AnyChange = ApplyChange<unknown, PoolClient>;
+  const submit = sharedTransactions<AnyChange, ApplyResult<unknown>>(
+    (changes) =>
+      inApplyTransaction(pool, 'applyBatch', statement, (tx) =>
+        applyChanges(tx, tables, statement, changes, opts.dedupWindowMs),
+      ),
+    opts.maxBatchSize,
+  );
+  // The store's calls are generic in the state; a shared transaction holds changes of several states.
+  const shared = <S>(
+    changes: readonly ApplyChange<S, PoolClient>[],
+    alone: () => Promise<ApplyResult<S>[]>,
+  ): Promise<ApplyResult<S>[]> => submit(changes as readonly AnyChange[], alone) as Promise<ApplyResult<S>[]>;
+
   return {
     name: 'postgres',
     pool,
@@ -96,14 +119,14 @@ export function postgresStateStore(
       }
     },
 
-    apply: applyOne,
+    async apply<S>(change: ApplyChange<S, PoolClient>): Promise<ApplyResult<S>> {
+      const [result] = await shared([change], async () => [await applyOne(change)]);
+      return result!;
+    },
 
     async applyBatch<S>(changes: readonly ApplyChange<S, PoolClient>[]): Promise<ApplyResult<S>[]> {
-      const results: ApplyResult<S>[] = [];
-      for (let i = 0; i < changes.length; i += opts.maxBatchSize) {
-        results.push(...(await applyChunk(changes.slice(i, i + opts.maxBatchSize))));
-      }
-      return results;
+      if (changes.length === 0) return [];
+      return shared(changes, () => applyInChunks(changes));
     },
 
     async get<S>(entity: EntityRef): Promise<StoredEntity<S> | undefined> {
