@@ -103,6 +103,7 @@ function printRate(rate: number, res: Record<SideName, WindowResult[]>, rounds: 
   row('deliv.->applied p99', (w) => w.deliveredToApplied.p99);
   const count = (x: number) => String(Math.round(x));
   row('sustained /s', (w) => w.achievedRate, count);
+  row('process CPU µs/cmd', (w) => w.cpuUsPerCommand, count);
   row('not sent (behind)', (w) => w.commands - w.sent, count);
   row(`late sends >${LIMITS.LATE_MS}ms`, (w) => w.lateSends, count);
   row(`applied >${LIMITS.QUEUED_MS}ms`, (w) => w.queued, count);
@@ -231,7 +232,8 @@ function logWindow(rate: number, r: number, name: SideName, w: WindowResult): vo
     `  ${rateLabel(rate)} round ${r + 1} ${name.padEnd(9)}: ack->applied p50 ${ms(w.ackToApplied.p50)} ` +
       `p99 ${ms(w.ackToApplied.p99)} max ${ms(w.ackToApplied.max)} (ack->delivered p50 ` +
       `${ms(w.ackToDelivered.p50)} p99 ${ms(w.ackToDelivered.p99)}); sched->ack p99 ${ms(w.schedToAck.p99)}; ` +
-      `sustained ${Math.round(w.achievedRate)}/s; late ${w.lateSends}, queued ${w.queued}, ` +
+      `sustained ${Math.round(w.achievedRate)}/s; CPU ${Math.round(w.cpuUsPerCommand)} µs/cmd; ` +
+      `late ${w.lateSends}, queued ${w.queued}, ` +
       `failed ${w.failed}, unapplied ${w.unapplied}${stopped}` +
       (w.idle ? '' : '; NOT idle after the window: the next one may be affected'),
   );

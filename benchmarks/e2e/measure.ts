@@ -43,6 +43,12 @@ export interface WindowResult {
   readonly lateSends: number;
   readonly queued: number;
   readonly failed: number;
+  /**
+   * CPU time of this whole process (every thread: the native client's too) over the window, warm-up, drain and
+   * idle wait included, per command sent: what one command cost the side, whatever the machine's noise did to
+   * its latency. The other sides sit idle meanwhile.
+   */
+  readonly cpuUsPerCommand: number;
   /** Sent but not applied when the drain ended. */
   readonly unapplied: number;
   /** Whether the side had finished everything of this window before the next one starts. */
@@ -101,6 +107,7 @@ export async function measureWindow(
   const all = { fired: 0, settled: 0, failed: 0 };
   let abandonedAtS: number | undefined;
   route((s, at, deliveredAt) => t.onApplied(s, at, deliveredAt));
+  const cpuBefore = process.cpuUsage();
   const loop = openLoop(
     rate,
     (i, slot) => {
@@ -143,10 +150,12 @@ export async function measureWindow(
   const idleEnd = performance.now() + IDLE_MS;
   const busy = () => all.settled < all.fired || side.applied() - appliedBefore < all.fired - all.failed;
   while (busy() && performance.now() < idleEnd) await sleep(50);
-  return { ...summarise(t), abandonedAtS, achievedRate, idle: !busy() };
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuUsPerCommand = all.fired === 0 ? NaN : (cpu.user + cpu.system) / all.fired;
+  return { ...summarise(t), abandonedAtS, achievedRate, cpuUsPerCommand, idle: !busy() };
 }
 
-type Figures = Omit<WindowResult, 'abandonedAtS' | 'achievedRate' | 'idle'>;
+type Figures = Omit<WindowResult, 'abandonedAtS' | 'achievedRate' | 'cpuUsPerCommand' | 'idle'>;
 
 function summarise(t: Timeline): Figures {
   const schedToAck: number[] = [];
