@@ -18,7 +18,21 @@ if (!file) {
   console.error('usage: profile-summary.ts <file.cpuprofile> [functions to list]');
   process.exit(2);
 }
-const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+// `--cpu-prof` writes one file per thread: a shell glob handing over two would make the second the count.
+const count = Number(top);
+if (!Number.isInteger(count) || count < 1) {
+  console.error(
+    `the number of functions to list must be a positive integer, not "${top}" (one profile at a time)`,
+  );
+  process.exit(2);
+}
+let parsed: unknown;
+try {
+  parsed = JSON.parse(readFileSync(file, 'utf8'));
+} catch (err) {
+  console.error(`${file}: ${(err as Error).message}`);
+  process.exit(2);
+}
 if (!isProfile(parsed)) {
   console.error(`${file} is not a V8 CPU profile (no nodes, samples or time deltas)`);
   process.exit(2);
@@ -67,6 +81,6 @@ const share = (us: number) => `${((us / totalUs) * 100).toFixed(1).padStart(5)} 
 const ranked = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
 console.log(`${file}: ${(totalUs / 1e6).toFixed(1)} s sampled`);
 console.log('self time by function');
-for (const [name, us] of ranked(byFunction, Number(top))) console.log(`${share(us)}  ${name}`);
+for (const [name, us] of ranked(byFunction, count)) console.log(`${share(us)}  ${name}`);
 console.log('self time by package or folder');
 for (const [name, us] of ranked(byOwner, 20)) console.log(`${share(us)}  ${name}`);
