@@ -6,6 +6,7 @@ import { TransportError } from '../errors/errors';
 import { toTransportError } from './kafka-errors';
 import { isTopicNotReadyYet, waitForTopicLeaders } from './kafka-topic-leaders';
 import { produceAll } from './kafka-produce';
+import { fixKafkajsRequestQueue } from './kafkajs-request-queue';
 import {
   kafkaTransportDefaults,
   kafkaTransportOptionsSchema,
@@ -40,6 +41,7 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
     kafkaTransportDefaults,
     options,
   );
+  fixKafkajsRequestQueue();
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
