@@ -1,3 +1,7 @@
+// The declaration of the untyped kafkajs module must come along into every program that compiles this file (the
+// docs' type-check takes the sources without this package's tsconfig), which an import cannot do for a .d.ts.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./kafkajs-internals.d.ts" />
 import RequestQueue from 'kafkajs/src/network/requestQueue/index.js';
 
 /** The part of kafkajs' per-connection request queue this module touches. */
