@@ -45,6 +45,15 @@ for n in "${names[@]}"; do
   fi
 done
 
+# The readiness probes ask each server through its Node driver: without the workspace's dependencies every probe
+# fails, and a healthy server would be reported as never answering.
+if [ "$cmd" = up ] || [ "$cmd" = status ]; then
+  if ! (cd "$ROOT" && node -e "require.resolve('pg'); require.resolve('kafkajs')" 2>/dev/null); then
+    echo "services.sh: the workspace's dependencies are not installed (the readiness probes need them): run pnpm install in $ROOT first" >&2
+    exit 2
+  fi
+fi
+
 case "$cmd" in
   up)
     # Install everything first (downloads and builds are cached), then start all at once and wait for each:

@@ -111,9 +111,13 @@ export async function venvPython(): Promise<string> {
 /** Runs a program, resolving with its stdout; rejects with its stderr when it fails. */
 export function run(file: string, args: string[], stdin?: string, timeoutMs = 90_000): Promise<string> {
   return new Promise((ok, fail) => {
-    const child = execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-      err ? fail(new Error(`${file} ${args.join(' ')} failed: ${err.message}\n${stderr}`)) : ok(stdout),
-    );
+    const child = execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (!err) return ok(stdout);
+      // The cause first: a test report keeps only an error's first line, and the command line says nothing.
+      const how = err.killed ? `killed after ${timeoutMs} ms` : `exit ${String(err.code ?? err.signal)}`;
+      const lastWords = stderr.trim().split('\n').slice(-3).join(' | ') || '(nothing on stderr)';
+      fail(new Error(`${how}: ${lastWords}\n${file} ${args.join(' ')}\n${stderr}`));
+    });
     if (stdin !== undefined) child.stdin!.end(stdin);
   });
 }
