@@ -104,7 +104,7 @@ describe('Avro interop with independent Confluent clients', () => {
         python,
         [interopScript('avro_produce.py'), brokers.join(','), registryUrl, service.topic],
         JSON.stringify(records),
-        60_000,
+        90_000,
       ),
     );
     expect(out.trim()).toBe('3');

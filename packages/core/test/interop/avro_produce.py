@@ -45,9 +45,9 @@ def main():
             headers=[(k, v.encode("utf-8")) for k, v in record["headers"].items()],
             on_delivery=lambda err, _msg: err and failures.append(str(err)),
         )
-    undelivered = producer.flush(30)
+    undelivered = producer.flush(50)
     if undelivered:
-        failures.append(f"{undelivered} record(s) not acknowledged within 30 s")
+        failures.append(f"{undelivered} record(s) not acknowledged within 50 s")
     if failures:
         sys.exit("; ".join(failures))
     print(len(records))
