@@ -46,9 +46,9 @@ for n in "${names[@]}"; do
 done
 
 # The readiness probes ask each server through its Node driver: without the workspace's dependencies every probe
-# fails, and a healthy server would be reported as never answering.
+# fails, and a healthy server would be reported as never answering. These are the drivers probes/*.mjs import.
 if [ "$cmd" = up ] || [ "$cmd" = status ]; then
-  if ! (cd "$ROOT" && node -e "require.resolve('pg'); require.resolve('kafkajs')" 2>/dev/null); then
+  if ! (cd "$ROOT" && node -e "for (const m of ['pg', 'kafkajs', 'cassandra-driver', 'mongodb']) require.resolve(m)" 2>/dev/null); then
     echo "services.sh: the workspace's dependencies are not installed (the readiness probes need them): run pnpm install in $ROOT first" >&2
     exit 2
   fi
