@@ -2,7 +2,8 @@
 // (send resolved) and from the ack to its event's store transaction committing, framework against the
 // hand-written baseline, all running in this process, measured alternately in the same run. The framework runs
 // twice: on the kafkajs transport and, when the native client is built (scripts/build-confluent.sh), on the
-// librdkafka one (@listen-to-yourself/transport-confluent); LTY_BENCH_LIBRDKAFKA=0 leaves the latter out.
+// librdkafka one (@listen-to-yourself/transport-confluent), which gets a hand-written baseline of its own on the
+// same library (raw-librdkafka.ts); LTY_BENCH_LIBRDKAFKA=0 leaves both out.
 // LTY_BENCH_SIDES=librdkafka (a comma-separated list) runs only those sides, say to profile one with --cpu-prof.
 // Run: node --conditions=@listen-to-yourself/source --import tsx benchmarks/e2e/latency.ts
 //        [seconds per rate and side, default 20] [rates, default 1000,5000]
@@ -14,6 +15,7 @@ import { confluentTransport, type ConfluentLibrary } from '../../packages/transp
 import { writeResult, type GroupResult } from '../lib/results';
 import { spread } from '../lib/stats';
 import { LIMITS, measureWindow, type WindowResult } from './measure';
+import { startRawLibrdkafka } from './raw-librdkafka';
 import {
   commitInterval,
   deleteTopics,
@@ -29,24 +31,28 @@ const DURATION_S = Number(process.argv[2] ?? 20);
 const RATES = (process.argv[3] ?? '1000,5000').split(',').map(Number);
 const WARMUP_S = 3;
 const FIRST_WARMUP_S = 5;
-const BUDGET_S = 360;
+const BUDGET_S = 480;
 const TARGETS: { rate: number; p99Ms: number; p50Ms?: number }[] = [
   { rate: 1000, p99Ms: 25, p50Ms: 10 },
   { rate: 5000, p99Ms: 60 },
 ];
 const librdkafka = loadLibrdkafka();
-const SIDES = chosenSides(librdkafka ? ['framework', 'librdkafka', 'raw'] : ['framework', 'raw']);
+const SIDES = chosenSides(
+  librdkafka ? ['framework', 'librdkafka', 'raw', 'raw-librdkafka'] : ['framework', 'raw'],
+);
 
 const schema = c.unique('e2e');
 const topics: Record<SideName, string> = {
   framework: c.unique('e2e_fw'),
   librdkafka: c.unique('e2e_rdk'),
   raw: c.unique('e2e_raw'),
+  'raw-librdkafka': c.unique('e2e_rawrdk'),
 };
 const routes: Record<SideName, OnApplied | undefined> = {
   framework: undefined,
   librdkafka: undefined,
   raw: undefined,
+  'raw-librdkafka': undefined,
 };
 
 /** The sides LTY_BENCH_SIDES names, in the order given; all `available` ones when it is unset. */
@@ -117,7 +123,7 @@ async function main(): Promise<void> {
       `after ${WARMUP_S} s warm-up (${FIRST_WARMUP_S} s more per side at the start); up to 3 rounds within ` +
       `~${BUDGET_S / 60} minutes`,
   );
-  const seq: Record<SideName, number> = { framework: 0, librdkafka: 0, raw: 0 };
+  const seq: Record<SideName, number> = { framework: 0, librdkafka: 0, raw: 0, 'raw-librdkafka': 0 };
   const byName = {} as Record<SideName, Side>;
   for (const name of SIDES) {
     const o: { topic: string; schema: string; onApplied: OnApplied } = {
@@ -128,7 +134,9 @@ async function main(): Promise<void> {
     const side =
       name === 'librdkafka'
         ? await startFramework(o, { name, make: () => rdkTransport(librdkafka!) })
-        : await startSide(name, o);
+        : name === 'raw-librdkafka'
+          ? await startRawLibrdkafka(o, librdkafka!)
+          : await startSide(name, o);
     sides.push(side);
     byName[name] = side;
     await whenReady(side, seq[name]++);
@@ -139,7 +147,7 @@ async function main(): Promise<void> {
     seq[name] += Math.round(Math.max(...RATES) * FIRST_WARMUP_S);
   }
   const res = new Map<number, Record<SideName, WindowResult[]>>(
-    RATES.map((r) => [r, { framework: [], librdkafka: [], raw: [] }]),
+    RATES.map((r) => [r, { framework: [], librdkafka: [], raw: [], 'raw-librdkafka': [] }]),
   );
   let rounds = 3;
   for (let r = 0; r < rounds; r++) {
@@ -189,7 +197,7 @@ async function main(): Promise<void> {
         )} /s`,
     );
     const target = TARGETS.find((t) => t.rate === rate);
-    for (const name of target ? SIDES.filter((n) => n !== 'raw') : []) {
+    for (const name of target ? SIDES.filter((n) => !n.startsWith('raw')) : []) {
       const p50 = fig(name, (w) => w.ackToApplied.p50);
       const p99 = fig(name, (w) => w.ackToApplied.p99);
       const met = p99 <= target!.p99Ms && (target!.p50Ms === undefined || p50 <= target!.p50Ms);
@@ -220,7 +228,22 @@ function rdkTransport(library: ConfluentLibrary) {
     clientId: 'lty-bench-e2e',
     transactionalId: c.unique('tx'),
     ...commitInterval(),
+    ...rdkOverrides(),
   });
+}
+
+/**
+ * LTY_BENCH_RDK_OPTIONS: a JSON object of `confluentTransport` options (say `{"maxWaitTimeMs":10}` or
+ * `{"librdkafka":{"fetch.min.bytes":1}}`) laid over the benchmark's, to try a setting against the defaults.
+ */
+function rdkOverrides(): Record<string, unknown> {
+  const raw = process.env.LTY_BENCH_RDK_OPTIONS;
+  if (!raw) return {};
+  const parsed: unknown = JSON.parse(raw);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`LTY_BENCH_RDK_OPTIONS must be a JSON object, not ${raw}`);
+  }
+  return parsed as Record<string, unknown>;
 }
 
 function logWindow(rate: number, r: number, name: SideName, w: WindowResult): void {
@@ -229,7 +252,7 @@ function logWindow(rate: number, r: number, name: SideName, w: WindowResult): vo
       ? ''
       : `; stopped sending at ${w.abandonedAtS.toFixed(1)} s (> ${LIMITS.MAX_UNACKED_S} s of sends unacked)`;
   console.log(
-    `  ${rateLabel(rate)} round ${r + 1} ${name.padEnd(9)}: ack->applied p50 ${ms(w.ackToApplied.p50)} ` +
+    `  ${rateLabel(rate)} round ${r + 1} ${name.padEnd(14)}: ack->applied p50 ${ms(w.ackToApplied.p50)} ` +
       `p99 ${ms(w.ackToApplied.p99)} max ${ms(w.ackToApplied.max)} (ack->delivered p50 ` +
       `${ms(w.ackToDelivered.p50)} p99 ${ms(w.ackToDelivered.p99)}); sched->ack p99 ${ms(w.schedToAck.p99)}; ` +
       `sustained ${Math.round(w.achievedRate)}/s; CPU ${Math.round(w.cpuUsPerCommand)} µs/cmd; ` +

@@ -24,8 +24,11 @@ import * as c from '../apply/common';
 import { rawPostgresApply } from '../apply/raw-postgres';
 
 export type SideName = 'framework' | 'raw';
-/** The latency benchmark's sides: the memory benchmark's two, and the framework on the librdkafka transport. */
-export type LatencySideName = SideName | 'librdkafka';
+/**
+ * The latency benchmark's sides: the memory benchmark's two, the framework on the librdkafka transport, and the
+ * hand-written baseline on the same library.
+ */
+export type LatencySideName = SideName | 'librdkafka' | 'raw-librdkafka';
 
 export interface Side {
   readonly name: LatencySideName;
