@@ -143,16 +143,68 @@ export interface ConfluentNativeProducer {
   disconnect(timeoutMs: number, callback: (err: Error | null) => void): void;
 }
 
+/** A record as the native consumer returns it. */
+export interface ConfluentNativeMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+  key?: Buffer | string | null;
+  value: Buffer | null;
+  timestamp?: number;
+  headers?: Record<string, Buffer | string>[];
+}
+
+/** A partition (and an offset, where one is needed) in the native API's terms. */
+export interface ConfluentNativePartition {
+  topic: string;
+  partition: number;
+  offset?: number;
+}
+
+/** The library's native (node-rdkafka) consumer, as far as this package uses it. */
+export interface ConfluentNativeConsumer {
+  connect(metadataOptions: null, callback: (err: Error | null) => void): void;
+  subscribe(topics: string[]): void;
+  setDefaultConsumeTimeout(timeoutMs: number): void;
+  setDefaultIsTimeoutOnlyForFirstMessage(on: boolean): void;
+  /** Waits up to the consume timeout for a first record, then returns what is there, up to `count`. */
+  consume(count: number, callback: (err: Error | null, messages: ConfluentNativeMessage[]) => void): void;
+  commitCb(offsets: ConfluentNativePartition[], callback: (err: Error | null) => void): void;
+  /** With a timeout, calls back once the seek took effect: later consumes return only the new position's records. */
+  seek(partition: ConfluentNativePartition, timeoutMs: number, callback: (err?: Error) => void): void;
+  pause(partitions: ConfluentNativePartition[]): void;
+  resume(partitions: ConfluentNativePartition[]): void;
+  assign(partitions: ConfluentNativePartition[]): void;
+  unassign(): void;
+  incrementalAssign(partitions: ConfluentNativePartition[]): void;
+  incrementalUnassign(partitions: ConfluentNativePartition[]): void;
+  rebalanceProtocol(): string;
+  on(event: 'event.error', listener: (err: Error & { isFatal?: boolean }) => void): void;
+  disconnect(callback: (err?: Error | null) => void): void;
+}
+
 /** What `require('@confluentinc/kafka-javascript')` returns, as far as this package uses it. */
 export interface ConfluentLibrary {
   readonly KafkaJS: { readonly Kafka: new (config: ConfluentConfig) => ConfluentKafka };
   readonly Producer: new (config: Record<string, unknown>) => ConfluentNativeProducer;
+  readonly KafkaConsumer: new (
+    config: Record<string, unknown>,
+    topicConfig: Record<string, unknown>,
+  ) => ConfluentNativeConsumer;
 }
 
 /** True for a value shaped like the @confluentinc/kafka-javascript module. */
 export function isConfluentLibrary(value: unknown): value is ConfluentLibrary {
-  const library = value as { KafkaJS?: { Kafka?: unknown }; Producer?: unknown } | null;
-  return typeof library?.KafkaJS?.Kafka === 'function' && typeof library.Producer === 'function';
+  const library = value as {
+    KafkaJS?: { Kafka?: unknown };
+    Producer?: unknown;
+    KafkaConsumer?: unknown;
+  } | null;
+  return (
+    typeof library?.KafkaJS?.Kafka === 'function' &&
+    typeof library.Producer === 'function' &&
+    typeof library.KafkaConsumer === 'function'
+  );
 }
 
 /** Requires the optional peer dependency, or says how to install it. */
@@ -168,7 +220,7 @@ export function loadConfluentLibrary(): ConfluentLibrary {
   }
   if (!isConfluentLibrary(loaded)) {
     throw new ConfigError('confluentTransport options', [
-      'library: @confluentinc/kafka-javascript has no KafkaJS.Kafka or Producer (a version before 1.0?)',
+      'library: @confluentinc/kafka-javascript has no KafkaJS.Kafka, Producer or KafkaConsumer (a version before 1.0?)',
     ]);
   }
   return loaded;

@@ -12,6 +12,23 @@ export const RETRY_BACKOFF = Object.freeze({ 'retry.backoff.ms': 100, 'retry.bac
  * librdkafka's own properties, with a delivery report per record.
  */
 export function nativeProducerConfig(opts: ResolvedConfluentOptions): Record<string, unknown> {
+  return {
+    ...nativeClientConfig(opts),
+    partitioner: 'murmur2_random',
+    'enable.idempotence': true,
+    acks: -1,
+    'allow.auto.create.topics': false,
+    'linger.ms': opts.lingerMs,
+    // A record nobody waits for any more is not retried past the caller's deadline; until then librdkafka
+    // retries without a count limit (the compatibility layer would stop after 5 tries).
+    'message.timeout.ms': opts.sendTimeoutMs,
+    retries: 2_147_483_647,
+    dr_cb: true,
+  };
+}
+
+/** What every client on the native API is configured with: brokers, security, timeouts, retry backoff. */
+export function nativeClientConfig(opts: ResolvedConfluentOptions): Record<string, unknown> {
   const security = opts.sasl
     ? {
         'security.protocol': opts.ssl ? 'sasl_ssl' : 'sasl_plaintext',
@@ -32,15 +49,5 @@ export function nativeProducerConfig(opts: ResolvedConfluentOptions): Record<str
     // The compatibility layer's connection set-up budget: the connection timeout plus kafkajs' 10 s to authenticate.
     'socket.connection.setup.timeout.ms': Math.max(opts.connectionTimeoutMs + 10_000, 1000),
     log_level: 0, // failures reach callers as errors
-    partitioner: 'murmur2_random',
-    'enable.idempotence': true,
-    acks: -1,
-    'allow.auto.create.topics': false,
-    'linger.ms': opts.lingerMs,
-    // A record nobody waits for any more is not retried past the caller's deadline; until then librdkafka
-    // retries without a count limit (the compatibility layer would stop after 5 tries).
-    'message.timeout.ms': opts.sendTimeoutMs,
-    retries: 2_147_483_647,
-    dr_cb: true,
   };
 }

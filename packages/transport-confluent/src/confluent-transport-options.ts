@@ -18,7 +18,7 @@ export const confluentTransportDefaults = Object.freeze({
   lingerMs: 5,
   /** Most records one coalesced transaction carries. @defaultValue 2000 */
   maxBatchRecords: 2000,
-  /** Most records handed to one `eachBatch` call (`js.consumer.max.batch.size`). @defaultValue 100 */
+  /** Most records handed to one `eachBatch` call. @defaultValue 100 */
   maxConsumeBatchRecords: 100,
   /** Longest a fetch waits for data (`fetch.wait.max.ms`). @defaultValue 250 */
   maxWaitTimeMs: 250,
@@ -53,6 +53,12 @@ export const confluentTransportDefaults = Object.freeze({
    * `heartbeatIntervalMs` are then the broker's `group.consumer.*` settings). @defaultValue 'classic'
    */
   groupProtocol: 'classic',
+  /**
+   * The library's API the group members consume with: `native`, a loop that fetches while batches run, or
+   * `compatible`, its KafkaJS-compatible consumer, which fetches again only once every partition's batch has
+   * returned (see docs/benchmarks.md for what that costs under load). @defaultValue 'native'
+   */
+  consumerApi: 'native',
 });
 
 const librdkafkaValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -80,6 +86,7 @@ const schema = z
     transactionTimeoutMs: z.number().int().positive(),
     adminTimeoutMs: z.number().int().positive(),
     groupProtocol: z.enum(['classic', 'consumer']),
+    consumerApi: z.enum(['native', 'compatible']),
     /**
      * Static membership (KIP-345): a stable id of this instance (a pod name, say), the same across restarts and
      * unique among the instances. A member that comes back within the session timeout gets its partitions back
@@ -129,6 +136,11 @@ export interface ConfluentTransportOptions extends KafkaClientOptions {
   adminTimeoutMs?: number;
   /** The consumer group protocol: `classic`, or `consumer` (KIP-848, Kafka 4.0+). @defaultValue 'classic' */
   groupProtocol?: 'classic' | 'consumer';
+  /**
+   * The library's consumer API: `native` (fetches while batches run) or `compatible` (the KafkaJS-compatible
+   * consumer). @defaultValue 'native'
+   */
+  consumerApi?: 'native' | 'compatible';
   /**
    * Static membership (KIP-345): a stable id of this instance, the same across restarts and unique among the
    * instances. @defaultValue none (dynamic membership)

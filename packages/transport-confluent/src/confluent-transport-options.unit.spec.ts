@@ -10,7 +10,11 @@ import {
 } from './confluent-transport-options';
 
 // A stand-in module: these cases never reach a broker, so they run without the native client.
-const library = { KafkaJS: { Kafka: class {} }, Producer: class {} } as unknown as ConfluentLibrary;
+const library = {
+  KafkaJS: { Kafka: class {} },
+  Producer: class {},
+  KafkaConsumer: class {},
+} as unknown as ConfluentLibrary;
 
 describe('confluentTransport options', () => {
   it('fills every default', () => {
@@ -51,9 +55,13 @@ describe('confluentTransport options', () => {
     expect(() => confluentTransport({ brokers: ['b:9092'], library: {} as ConfluentLibrary })).toThrow(
       /library: expected the @confluentinc\/kafka-javascript module/,
     );
-    // The plain producer is the native one: a module with only the KafkaJS-compatible API is not enough.
+    // The plain producer and the consumer are the native ones: the KafkaJS-compatible API alone is not enough.
     const kafkaJsOnly = { KafkaJS: { Kafka: class {} } } as unknown as ConfluentLibrary;
     expect(() => confluentTransport({ brokers: ['b:9092'], library: kafkaJsOnly })).toThrow(
+      /library: expected the @confluentinc\/kafka-javascript module/,
+    );
+    const noConsumer = { KafkaJS: { Kafka: class {} }, Producer: class {} } as unknown as ConfluentLibrary;
+    expect(() => confluentTransport({ brokers: ['b:9092'], library: noConsumer })).toThrow(
       /library: expected the @confluentinc\/kafka-javascript module/,
     );
   });
@@ -74,6 +82,11 @@ describe('confluentTransport options', () => {
       Producer: class {
         constructor() {
           throw new Error('no producer before connect');
+        }
+      },
+      KafkaConsumer: class {
+        constructor() {
+          throw new Error('no consumer before connect');
         }
       },
     } as unknown as ConfluentLibrary;

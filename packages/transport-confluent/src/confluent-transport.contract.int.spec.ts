@@ -15,3 +15,16 @@ describeTransportContract('confluent', async () => ({
     maxWaitTimeMs: 100,
   }),
 }));
+
+// The library's KafkaJS-compatible consumer, still a choice (`consumerApi: 'compatible'`), keeps the contract too.
+describeTransportContract('confluent, compatible consumer', async () => ({
+  transport: confluentTransport({
+    brokers,
+    clientId: 'transport-contract',
+    transactionalId: `transport-contract-${randomUUID()}`,
+    sessionTimeoutMs: 10_000,
+    heartbeatIntervalMs: 500,
+    maxWaitTimeMs: 100,
+    consumerApi: 'compatible',
+  }),
+}));

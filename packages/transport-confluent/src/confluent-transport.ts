@@ -13,7 +13,7 @@ import {
 } from '@listen-to-yourself/core/transport-kit';
 import { loadConfluentLibrary, type ConfluentConfig, type ConfluentConsumer } from './confluent-client';
 import { runConfluentConsumer } from './confluent-consume';
-import { consumerConfig } from './confluent-consumer-config';
+import { consumerConfig, nativeConsumerConfig } from './confluent-consumer-config';
 import { isFatal, toTransportError } from './confluent-errors';
 import { connectNativeProducer, type NativeProducer } from './confluent-native-producer';
 import { produceInTransaction } from './confluent-produce';
@@ -21,6 +21,7 @@ import { RETRY_BACKOFF, nativeProducerConfig } from './confluent-producer-config
 import { createConfluentAdmin } from './confluent-admin';
 import { parseConfluentOptions, type ConfluentTransportOptions } from './confluent-transport-options';
 import { lazyClient, type LazyClient } from './lazy-client';
+import { runNativeConsumer } from './native-consume';
 
 /** How long a closing producer waits for its queued records to be acknowledged, as the compatible API's does. */
 const CLOSE_FLUSH_MS = 5000;
@@ -185,16 +186,29 @@ export function confluentTransport(options: ConfluentTransportOptions): Transpor
     async consume(consumeOptions: ConsumeOptions) {
       if (!isConnected)
         throw new TransportError('consume: the transport is not connected', { retriable: false });
-      const consumption = await runConfluentConsumer(
-        (membership) => kafka.consumer(consumerConfig(opts, consumeOptions, membership)),
-        consumeOptions,
-        {
-          concurrency: opts.partitionsConsumedConcurrently,
-          commitIntervalMs: opts.commitIntervalMs,
-          committers,
-        },
-        (started) => consumptions.add(started),
-      );
+      const settings = {
+        concurrency: opts.partitionsConsumedConcurrently,
+        commitIntervalMs: opts.commitIntervalMs,
+        committers,
+      };
+      const track = (started: Consumption) => consumptions.add(started);
+      const consumption =
+        opts.consumerApi === 'native'
+          ? await runNativeConsumer(
+              (rebalance) => {
+                const { config, topicConfig } = nativeConsumerConfig(opts, consumeOptions, rebalance);
+                return new library.KafkaConsumer(config, topicConfig);
+              },
+              consumeOptions,
+              { ...settings, maxBatchRecords: opts.maxConsumeBatchRecords },
+              track,
+            )
+          : await runConfluentConsumer(
+              (membership) => kafka.consumer(consumerConfig(opts, consumeOptions, membership)),
+              consumeOptions,
+              settings,
+              track,
+            );
       const tracked: Consumption = {
         async stop() {
           consumptions.delete(consumption);

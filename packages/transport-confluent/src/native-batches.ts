@@ -1,0 +1,103 @@
+import type { ConsumeOptions } from '@listen-to-yourself/core/transport-kit';
+import type { NativePartition, NativePartitions } from './native-partitions';
+
+/** How long a partition whose batch threw waits before its records are read again. */
+const THROWN_BATCH_DELAY_MS = 100;
+
+export interface NativeBatchesOptions {
+  readonly options: ConsumeOptions;
+  readonly partitions: NativePartitions;
+  readonly concurrency: number;
+  readonly maxBatchRecords: number;
+  /** The batch's records before `nextOffset` are done: commit them. */
+  readonly mark: (part: NativePartition, nextOffset: string) => Promise<void>;
+  /** False once the consumer stops or crashed. */
+  readonly isRunning: () => boolean;
+  readonly crash: (err: unknown) => void;
+  /** Reads the partition again from `offset` (after `delayMs`, when given), dropping what was fetched. */
+  readonly rewind: (part: NativePartition, offset: string, delayMs?: number) => void;
+}
+
+/** The batches of the native consumer: at most one per partition, at most `concurrency` at a time. */
+export interface NativeBatches {
+  /** Starts a batch on every idle partition with queued records, up to `concurrency`. */
+  dispatch(): void;
+  /** Pauses the partitions whose queue holds two batches or more. */
+  fill(): void;
+  /** Resolves once no batch runs. */
+  idle(): Promise<void>;
+}
+
+export function createNativeBatches(o: NativeBatchesOptions): NativeBatches {
+  const running = new Set<Promise<void>>();
+
+  async function runBatch(part: NativePartition): Promise<void> {
+    const records = part.queue.splice(0, o.maxBatchRecords);
+    if (part.full && part.queue.length < o.maxBatchRecords) {
+      part.full = false;
+      o.partitions.syncPause(part);
+    }
+    const epoch = part.epoch;
+    const end = (BigInt(records[records.length - 1]!.offset) + 1n).toString();
+    let done = records[0]!.offset;
+    let deferMs: number | undefined;
+    const current = () => o.isRunning() && o.partitions.isCurrent(part) && part.epoch === epoch;
+    try {
+      await o.options.eachBatch(
+        { topic: part.topic, partition: part.partition, records },
+        {
+          commit(nextOffset) {
+            done = nextOffset;
+            return o.mark(part, nextOffset);
+          },
+          // librdkafka heartbeats from its own thread.
+          heartbeat: async () => undefined,
+          isRunning: current,
+          deferPartition(delayMs) {
+            deferMs = delayMs;
+          },
+        },
+      );
+    } catch (err) {
+      if ((err as { retriable?: unknown } | null)?.retriable === false) o.crash(err);
+      deferMs ??= THROWN_BATCH_DELAY_MS;
+    }
+    // Records left undone are read again; nothing is skipped.
+    if (current() && (deferMs !== undefined || done !== end)) o.rewind(part, done, deferMs);
+  }
+
+  function start(part: NativePartition): void {
+    part.running = true;
+    const batch = runBatch(part).finally(() => {
+      part.running = false;
+      running.delete(batch);
+      part.idle?.();
+      part.idle = undefined;
+      dispatch();
+    });
+    running.add(batch);
+  }
+
+  function dispatch(): void {
+    if (!o.isRunning()) return;
+    for (const part of o.partitions.values()) {
+      if (running.size >= o.concurrency) return;
+      if (part.running || part.deferred || part.queue.length === 0 || !o.partitions.isCurrent(part)) continue;
+      start(part);
+    }
+  }
+
+  return {
+    dispatch,
+    fill() {
+      for (const part of o.partitions.values()) {
+        if (part.full || part.queue.length < 2 * o.maxBatchRecords) continue;
+        part.full = true;
+        o.partitions.syncPause(part);
+      }
+    },
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+  };
+}
