@@ -30,6 +30,7 @@ export interface NativeBatches {
 
 export function createNativeBatches(o: NativeBatchesOptions): NativeBatches {
   const running = new Set<Promise<void>>();
+  let started = 0;
 
   async function runBatch(part: NativePartition): Promise<void> {
     const records = part.queue.splice(0, o.maxBatchRecords);
@@ -68,6 +69,7 @@ export function createNativeBatches(o: NativeBatchesOptions): NativeBatches {
 
   function start(part: NativePartition): void {
     part.running = true;
+    part.startedSeq = ++started;
     const batch = runBatch(part).finally(() => {
       part.running = false;
       running.delete(batch);
@@ -80,11 +82,15 @@ export function createNativeBatches(o: NativeBatchesOptions): NativeBatches {
 
   function dispatch(): void {
     if (!o.isRunning()) return;
+    const ready: NativePartition[] = [];
     for (const part of o.partitions.values()) {
-      if (running.size >= o.concurrency) return;
       if (part.running || part.deferred || part.queue.length === 0 || !o.partitions.isCurrent(part)) continue;
-      start(part);
+      ready.push(part);
     }
+    const free = o.concurrency - running.size;
+    // With more partitions ready than slots, the one whose batch started longest ago goes first: none starves.
+    if (ready.length > free) ready.sort((a, b) => a.startedSeq - b.startedSeq);
+    for (const part of ready.slice(0, Math.max(0, free))) start(part);
   }
 
   return {

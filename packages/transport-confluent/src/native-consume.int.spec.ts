@@ -27,7 +27,7 @@ function countingPauses(): { library: ConfluentLibrary; pauses: () => number } {
     pause(tps: ConfluentNativePartition[]): void;
   };
   class Counting extends Base {
-    pause(tps: ConfluentNativePartition[]): void {
+    override pause(tps: ConfluentNativePartition[]): void {
       pauses++;
       super.pause(tps);
     }

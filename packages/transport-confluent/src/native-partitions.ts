@@ -8,6 +8,8 @@ export interface NativePartition {
   /** Fetched records not yet handed to a batch, in offset order. */
   readonly queue: IncomingRecord[];
   running: boolean;
+  /** When its last batch started (a sequence number): the longest-waiting partition goes first. */
+  startedSeq: number;
   /**
    * The consumer's generation when records fetched for this partition were last made void (a seek back, a
    * revocation): a consume call started before it may still return them, and they are dropped.
@@ -43,6 +45,7 @@ export class NativePartitions {
       partition: tp.partition,
       queue: [],
       running: false,
+      startedSeq: 0,
       epoch: 0,
       revoked: false,
       full: false,
