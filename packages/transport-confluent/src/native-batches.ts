@@ -3,6 +3,12 @@ import type { NativePartition, NativePartitions } from './native-partitions';
 
 /** How long a partition whose batch threw waits before its records are read again. */
 const THROWN_BATCH_DELAY_MS = 100;
+/**
+ * Batches a partition's queue may hold before the partition is paused. Pausing makes librdkafka drop what it had
+ * prefetched for the partition and fetch it again on resume, so it is kept for a partition that is stuck rather
+ * than one that is merely behind.
+ */
+export const PAUSE_AT_BATCHES = 4;
 
 export interface NativeBatchesOptions {
   readonly options: ConsumeOptions;
@@ -22,7 +28,7 @@ export interface NativeBatchesOptions {
 export interface NativeBatches {
   /** Starts a batch on every idle partition with queued records, up to `concurrency`. */
   dispatch(): void;
-  /** Pauses the partitions whose queue holds two batches or more. */
+  /** Pauses the partitions whose queue holds `PAUSE_AT_BATCHES` batches or more. */
   fill(): void;
   /** Resolves once no batch runs. */
   idle(): Promise<void>;
@@ -97,7 +103,7 @@ export function createNativeBatches(o: NativeBatchesOptions): NativeBatches {
     dispatch,
     fill() {
       for (const part of o.partitions.values()) {
-        if (part.full || part.queue.length < 2 * o.maxBatchRecords) continue;
+        if (part.full || part.queue.length < PAUSE_AT_BATCHES * o.maxBatchRecords) continue;
         part.full = true;
         o.partitions.syncPause(part);
       }

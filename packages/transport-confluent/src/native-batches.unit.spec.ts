@@ -97,8 +97,8 @@ describe('the native consumer’s batches', () => {
     expect(rewinds).toEqual([]);
   });
 
-  it('pauses a partition whose queue holds two batches, and resumes it once a batch took it below one', async () => {
-    const { partitions, paused } = setUp(1, 25);
+  it('pauses a partition whose queue holds four batches, and resumes it once batches took it below one', async () => {
+    const { partitions, paused } = setUp(1, 45);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     const { b } = batches(
@@ -111,10 +111,10 @@ describe('the native consumer’s batches', () => {
     );
     b.fill();
     expect(paused).toEqual(['pause 0']);
-    b.dispatch(); // takes 10: 15 left, still above one batch
+    b.dispatch(); // takes 10: 35 left, still above one batch
     expect(paused).toEqual(['pause 0']);
     release();
-    await b.idle(); // the next batch takes 10 more: 5 left
+    await b.idle(); // the next batches take 10 at a time: 5 left after the fourth
     expect(paused).toEqual(['pause 0', 'resume 0']);
   });
 });
