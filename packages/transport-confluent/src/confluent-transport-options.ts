@@ -56,7 +56,7 @@ export const confluentTransportDefaults = Object.freeze({
   /**
    * The library's API the group members consume with: `native`, a loop that fetches while batches run, or
    * `compatible`, its KafkaJS-compatible consumer, which fetches again only once every partition's batch has
-   * returned (see docs/benchmarks.md for what that costs under load). @defaultValue 'native'
+   * returned, and so waits for the slowest of them under load. @defaultValue 'native'
    */
   consumerApi: 'native',
 });
